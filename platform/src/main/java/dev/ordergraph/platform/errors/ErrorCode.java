@@ -1,0 +1,20 @@
+package dev.ordergraph.platform.errors;
+
+/**
+ * Stable machine-readable codes, sent as {@code extensions.code} on every GraphQL error we raise.
+ * Clients switch on these; the messages are for people and may change.
+ */
+public enum ErrorCode {
+    /** No valid bearer token where one is needed. */
+    UNAUTHENTICATED,
+    /** A valid viewer who may not see or do this. */
+    FORBIDDEN,
+    /** Arguments that can never succeed: a malformed ID or cursor, a page size out of range. */
+    BAD_USER_INPUT,
+    /** A resume cursor older than the window the service still holds. */
+    CURSOR_EXPIRED,
+    /** A subscriber that fell too far behind and was cut off. */
+    SLOW_CONSUMER,
+    /** Anything unexpected; details go to the log, never to the client. */
+    INTERNAL
+}

@@ -1,0 +1,29 @@
+package dev.ordergraph.platform.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.AuthenticationEntryPoint;
+
+import java.io.IOException;
+
+/**
+ * A rejected bearer token (bad signature, expired, malformed) answers 401 with a GraphQL-shaped body,
+ * so clients and the gateway see a normal {@code errors} entry with code {@code UNAUTHENTICATED}
+ * instead of an empty 401.
+ */
+public class GraphQlAuthenticationEntryPoint implements AuthenticationEntryPoint {
+
+    private static final String BODY = """
+            {"errors":[{"message":"Invalid bearer token: sign in again.","extensions":{"code":"UNAUTHENTICATED","classification":"UNAUTHORIZED"}}]}""";
+
+    @Override
+    public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+            throws IOException {
+        response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+        response.setContentType("application/json");
+        response.getWriter().write(BODY);
+    }
+}
