@@ -1,0 +1,103 @@
+package dev.ordergraph.e2e;
+
+import dev.ordergraph.e2e.support.GraphQlClient;
+import dev.ordergraph.e2e.support.GraphQlClient.Response;
+import dev.ordergraph.e2e.support.TestData;
+import dev.ordergraph.e2e.support.Tokens;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.LocalDate;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every kind of bad request gets a clear 4xx or GraphQL error, never a 500, and the stack keeps serving. */
+class BadInputTest extends GatewayTest {
+
+    private final long viewer = TestData.user("badinput");
+    private final GraphQlClient client = gateway(Tokens.viewer(viewer));
+
+    @AfterEach
+    void theStackStillAnswers() {
+        TestData.orders(viewer, 1, LocalDate.of(2026, 7, 1), "PAID");
+        Response response = client.execute("{ getOrders { id user { username } } }");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.data().path("getOrders").size()).as(response.toString()).isPositive();
+    }
+
+    @Test
+    void malformedJsonIsA400() {
+        Response response = client.post("{\"query\": \"{ getOrders { id } }\"");
+
+        assertThat(response.status()).as(response.toString()).isBetween(400, 499);
+    }
+
+    @Test
+    void aSyntaxErrorIsAGraphQlError() {
+        Response response = client.execute("{ getOrders { id ");
+
+        assertThat(response.status()).as(response.toString()).isLessThan(500);
+        assertThat(response.errors().size()).isPositive();
+        assertThat(response.errors().get(0).path("message").asString()).containsIgnoringCase("syntax");
+    }
+
+    @Test
+    void anUnknownFieldIsAValidationError() {
+        Response response = client.execute("{ getOrders { price } }");
+
+        assertThat(response.status()).as(response.toString()).isLessThan(500);
+        assertThat(response.errors().get(0).path("message").asString()).contains("price");
+    }
+
+    @Test
+    void aMalformedGlobalIdIsBadUserInput() {
+        Response response = client.operation("orderById", Map.of("id", "not base64 at all!"));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.errorCodes()).as(response.toString()).containsExactly("BAD_USER_INPUT");
+    }
+
+    @Test
+    void aGlobalIdOfTheWrongTypeIsBadUserInput() {
+        Response response = client.operation("orderById", Map.of("id", TestData.globalId("User", viewer)));
+
+        assertThat(response.errorCodes()).as(response.toString()).containsExactly("BAD_USER_INPUT");
+        assertThat(response.errors().get(0).path("message").asString()).contains("Order").contains("User");
+    }
+
+    @Test
+    void aWrongTypeVariableIsAGraphQlError() {
+        Response response = client.execute("query($first: Int) { orders(first: $first) { edges { cursor } } }", Map.of("first", "ten"));
+
+        assertThat(response.status()).as(response.toString()).isBetween(200, 499);
+        assertThat(response.errors().size()).isPositive();
+    }
+
+    @Test
+    void aPageSizeOutOfRangeOrAForeignCursorIsBadUserInput() {
+        Response tooLarge = client.operation("ordersPage", Map.of("first", 1000));
+        Response foreignCursor = client.operation("ordersPage", Map.of("first", 1, "after", "dXNlcnN8MQ"));
+
+        assertThat(tooLarge.errorCodes()).as(tooLarge.toString()).containsExactly("BAD_USER_INPUT");
+        assertThat(foreignCursor.errorCodes()).as(foreignCursor.toString()).containsExactly("BAD_USER_INPUT");
+    }
+
+    @Test
+    void aThirtyLevelDeepQueryIsRefusedBeforeItReachesTheSubgraphs() {
+        // me > orders > edges > node > user > orders > ... : 30 levels of fields.
+        StringBuilder query = new StringBuilder("{ me ");
+        for (int level = 1; level < 30; level += 4) {
+            query.append("{ orders { edges { node { user ");
+        }
+        query.append("{ id }");
+        long open = query.chars().filter(c -> c == '{').count() - query.chars().filter(c -> c == '}').count();
+        query.append(" }".repeat((int) open));
+
+        Response response = client.execute(query.toString());
+
+        assertThat(response.status()).as(response.toString()).isLessThan(500);
+        assertThat(response.errors().size()).isPositive();
+        assertThat(response.errors().get(0).path("message").asString()).containsIgnoringCase("depth");
+    }
+}

@@ -1,0 +1,60 @@
+package dev.ordergraph.e2e;
+
+import dev.ordergraph.e2e.support.GraphQlClient;
+import dev.ordergraph.e2e.support.GraphQlClient.Response;
+import dev.ordergraph.e2e.support.TestData;
+import dev.ordergraph.e2e.support.Tokens;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.time.LocalDate;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The statements each service prepares for one page of orders with their users, read from the
+ * services' {@code db.statements.prepared} metric, must not grow with the page size.
+ */
+class NoNPlusOneTest extends GatewayTest {
+
+    private static long staff;
+
+    @BeforeAll
+    static void fortyOrdersOfFortyUsers() {
+        for (int i = 0; i < 40; i++) {
+            TestData.orders(TestData.user("nplus1"), 1, LocalDate.of(2027, 1, 1).plusDays(i), "PAID");
+        }
+        staff = TestData.user("nplus1staff");
+    }
+
+    @Test
+    void statementsPerRequestDoNotGrowWithThePageSizeInEitherService() {
+        GraphQlClient client = gateway(Tokens.staff(staff));
+        client.operation("ordersWithUsers", Map.of("first", 1)); // warm both services
+
+        long[] small = statementsFor(client, 5);
+        long[] large = statementsFor(client, 40);
+
+        assertThat(large[0]).as("orders-service statements for 40 vs 5 orders").isEqualTo(small[0]).isLessThanOrEqualTo(1);
+        assertThat(large[1]).as("users-service statements for 40 vs 5 users").isEqualTo(small[1]).isLessThanOrEqualTo(1);
+    }
+
+    private long[] statementsFor(GraphQlClient client, int first) {
+        long ordersBefore = prepared(stack.ordersUrl());
+        long usersBefore = prepared(stack.usersUrl());
+        Response response = client.operation("ordersWithUsers", Map.of("first", first));
+        assertThat(response.errors().isMissingNode()).as(response.toString()).isTrue();
+        JsonNode edges = response.data().path("orders").path("edges");
+        assertThat(edges.size()).isEqualTo(first);
+        edges.forEach(edge -> assertThat(edge.path("node").path("user").path("username").asString()).startsWith("nplus1"));
+        return new long[]{prepared(stack.ordersUrl()) - ordersBefore, prepared(stack.usersUrl()) - usersBefore};
+    }
+
+    private static long prepared(URI graphqlUrl) {
+        Response metric = new GraphQlClient(graphqlUrl.resolve("/actuator/metrics/db.statements.prepared"), null).get();
+        return (long) metric.json().path("measurements").get(0).path("value").asDouble();
+    }
+}

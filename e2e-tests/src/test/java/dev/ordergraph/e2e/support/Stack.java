@@ -1,0 +1,158 @@
+package dev.ordergraph.e2e.support;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The whole supergraph as a user runs it: users-service and orders-service from their packaged jars,
+ * the Hive gateway under Node, on fresh databases of the local PostgreSQL. Started once per test JVM
+ * on ports of its own (so a running dev stack does not interfere) and stopped when the JVM exits.
+ */
+public final class Stack {
+
+    public static final String JWT_SECRET = "e2e-test-secret-at-least-32-bytes-long-0123456789";
+    public static final int GATEWAY_PORT = Integer.getInteger("e2e.gatewayPort", 14000);
+    public static final int USERS_PORT = Integer.getInteger("e2e.usersPort", 18081);
+    public static final int ORDERS_PORT = Integer.getInteger("e2e.ordersPort", 18082);
+    public static final String USERS_DB = "ordergraph_e2e_users";
+    public static final String ORDERS_DB = "ordergraph_e2e_orders";
+    static final String PGHOST = env("PGHOST", "127.0.0.1");
+    static final String PGPORT = env("PGPORT", "5432");
+    static final String PGUSER = env("PGUSER", "postgres");
+    static final String PGPASSWORD = env("PGPASSWORD", "");
+
+    private static Stack instance;
+
+    private final Path root = repoRoot();
+    private final Path logs = root.resolve("e2e-tests/target/e2e-logs");
+    public final ServiceProcess users;
+    public final ServiceProcess orders;
+    public final ServiceProcess gateway;
+
+    private Stack() {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        users = new ServiceProcess("users-service",
+                List.of(java, "-jar", root.resolve("users-service/target/users-service.jar").toString()),
+                root, serviceEnv(Map.of("USERS_PORT", String.valueOf(USERS_PORT), "USERS_DB", USERS_DB)),
+                URI.create("http://127.0.0.1:" + USERS_PORT + "/actuator/health"), logs);
+        orders = new ServiceProcess("orders-service",
+                List.of(java, "-jar", root.resolve("orders-service/target/orders-service.jar").toString()),
+                root, serviceEnv(Map.of("ORDERS_PORT", String.valueOf(ORDERS_PORT), "ORDERS_DB", ORDERS_DB)),
+                URI.create("http://127.0.0.1:" + ORDERS_PORT + "/actuator/health"), logs);
+        gateway = new ServiceProcess("gateway",
+                List.of("node", "node_modules/@graphql-hive/gateway/dist/bin.js", "supergraph"),
+                root.resolve("gateway"),
+                Map.of("GATEWAY_PORT", String.valueOf(GATEWAY_PORT),
+                        "USERS_URL", "http://127.0.0.1:" + USERS_PORT + "/graphql",
+                        "ORDERS_URL", "http://127.0.0.1:" + ORDERS_PORT + "/graphql"),
+                URI.create("http://127.0.0.1:" + GATEWAY_PORT + "/healthcheck"), logs);
+    }
+
+    /** The running stack, started on first use. */
+    public static synchronized Stack get() {
+        if (instance == null) {
+            Stack stack = new Stack();
+            stack.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "e2e-stack-stop"));
+            instance = stack;
+        }
+        return instance;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public URI gatewayUrl() {
+        return URI.create("http://127.0.0.1:" + GATEWAY_PORT + "/graphql");
+    }
+
+    public URI usersUrl() {
+        return URI.create("http://127.0.0.1:" + USERS_PORT + "/graphql");
+    }
+
+    public URI ordersUrl() {
+        return URI.create("http://127.0.0.1:" + ORDERS_PORT + "/graphql");
+    }
+
+    public static Connection usersDb() throws SQLException {
+        return connect(USERS_DB);
+    }
+
+    public static Connection ordersDb() throws SQLException {
+        return connect(ORDERS_DB);
+    }
+
+    private void start() {
+        if (!Files.isDirectory(root.resolve("gateway/node_modules"))) {
+            throw new IllegalStateException("gateway/node_modules is missing: run `npm ci` in gateway/ (make test does).");
+        }
+        recreateDatabases();
+        users.start();
+        orders.start();
+        // Both JVMs start in parallel; on two cores each takes 15-30 s.
+        CompletableFuture.allOf(
+                CompletableFuture.runAsync(() -> users.awaitHealthy(Duration.ofSeconds(180))),
+                CompletableFuture.runAsync(() -> orders.awaitHealthy(Duration.ofSeconds(180)))).join();
+        gateway.start();
+        gateway.awaitHealthy(Duration.ofSeconds(60));
+    }
+
+    private void stop() {
+        gateway.stop();
+        orders.stop();
+        users.stop();
+    }
+
+    private static void recreateDatabases() {
+        try (Connection admin = connect("postgres"); Statement sql = admin.createStatement()) {
+            for (String db : List.of(USERS_DB, ORDERS_DB)) {
+                sql.execute("drop database if exists " + db + " with (force)");
+                sql.execute("create database " + db);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not prepare the test databases on " + PGHOST + ":" + PGPORT, e);
+        }
+    }
+
+    private static Map<String, String> serviceEnv(Map<String, String> own) {
+        Map<String, String> env = new HashMap<>(own);
+        env.put("AUTH_JWT_SECRET", JWT_SECRET);
+        env.put("PGHOST", PGHOST);
+        env.put("PGPORT", PGPORT);
+        env.put("PGUSER", PGUSER);
+        env.put("PGPASSWORD", PGPASSWORD);
+        env.put("JAVA_TOOL_OPTIONS", "-Xmx512m");
+        return env;
+    }
+
+    private static Connection connect(String db) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + PGHOST + ":" + PGPORT + "/" + db, PGUSER, PGPASSWORD);
+    }
+
+    private static Path repoRoot() {
+        String configured = System.getProperty("repo.root");
+        Path start = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath();
+        for (Path p = start.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("schema")) && Files.isRegularFile(p.resolve("mvnw"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("Cannot find the repository root from " + start);
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
