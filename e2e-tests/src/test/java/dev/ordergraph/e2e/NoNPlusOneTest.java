@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import java.net.URI;
 import java.time.LocalDate;
 import java.util.Map;
 
@@ -43,18 +42,13 @@ class NoNPlusOneTest extends GatewayTest {
     }
 
     private long[] statementsFor(GraphQlClient client, int first) {
-        long ordersBefore = prepared(stack.ordersUrl());
-        long usersBefore = prepared(stack.usersUrl());
+        long ordersBefore = stack.sqlStatements(stack.ordersUrl());
+        long usersBefore = stack.sqlStatements(stack.usersUrl());
         Response response = client.operation("ordersWithUsers", Map.of("first", first));
         assertThat(response.errors().isMissingNode()).as(response.toString()).isTrue();
         JsonNode edges = response.data().path("orders").path("edges");
         assertThat(edges.size()).isEqualTo(first);
         edges.forEach(edge -> assertThat(edge.path("node").path("user").path("username").asString()).startsWith("nplus1"));
-        return new long[]{prepared(stack.ordersUrl()) - ordersBefore, prepared(stack.usersUrl()) - usersBefore};
-    }
-
-    private static long prepared(URI graphqlUrl) {
-        Response metric = new GraphQlClient(graphqlUrl.resolve("/actuator/metrics/db.statements.prepared"), null).get();
-        return (long) metric.json().path("measurements").get(0).path("value").asDouble();
+        return new long[]{stack.sqlStatements(stack.ordersUrl()) - ordersBefore, stack.sqlStatements(stack.usersUrl()) - usersBefore};
     }
 }

@@ -85,6 +85,12 @@ public final class Stack {
         return URI.create("http://127.0.0.1:" + ORDERS_PORT + "/graphql");
     }
 
+    /** SQL statements the service at {@code graphqlUrl} has prepared since it started (its db.statements.prepared metric). */
+    public long sqlStatements(URI graphqlUrl) {
+        GraphQlClient.Response metric = new GraphQlClient(graphqlUrl.resolve("/actuator/metrics/db.statements.prepared"), null).get();
+        return (long) metric.json().path("measurements").get(0).path("value").asDouble();
+    }
+
     public static Connection usersDb() throws SQLException {
         return connect(USERS_DB);
     }

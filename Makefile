@@ -1,0 +1,17 @@
+# The everyday commands; each is a thin wrapper over scripts/.
+.PHONY: run test token compose bench
+
+run:      ## PostgreSQL set-up, both services with dev data, the gateway on :4000
+	scripts/run.sh
+
+test:     ## every test, against real PostgreSQL through the gateway
+	scripts/test.sh
+
+token:    ## a dev JWT: make token USER=1 [STAFF=1]
+	@scripts/token.sh $(if $(filter command line,$(origin USER)),$(USER),1) $(if $(STAFF),staff,)
+
+bench:    ## benchmarks through the gateway and direct; prints the figures (see docs/benchmarks.md)
+	scripts/test.sh -Pbench -Dsurefire.failIfNoSpecifiedTests=false
+
+compose:  ## recompose schema/supergraph.graphql after changing a subgraph schema
+	cd gateway && npm run compose
