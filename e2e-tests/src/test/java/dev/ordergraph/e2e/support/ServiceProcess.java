@@ -15,7 +15,7 @@ import java.util.Map;
 /** One process of the stack (a service or the gateway), its output in a log file, stoppable and restartable. */
 public final class ServiceProcess {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final List<String> command;

@@ -32,6 +32,7 @@ public final class Stack {
     static final String PGPASSWORD = env("PGPASSWORD", "");
 
     private static Stack instance;
+    private static RuntimeException startFailure;
 
     private final Path root = repoRoot();
     private final Path logs = root.resolve("e2e-tests/target/e2e-logs");
@@ -60,10 +61,19 @@ public final class Stack {
 
     /** The running stack, started on first use. */
     public static synchronized Stack get() {
+        if (startFailure != null) {
+            throw new IllegalStateException("The stack failed to start earlier; see the first failure", startFailure);
+        }
         if (instance == null) {
             Stack stack = new Stack();
-            stack.start();
             Runtime.getRuntime().addShutdownHook(new Thread(stack::stop, "e2e-stack-stop"));
+            try {
+                stack.start();
+            } catch (RuntimeException e) {
+                stack.stop();
+                startFailure = e;
+                throw e;
+            }
             instance = stack;
         }
         return instance;
