@@ -26,6 +26,8 @@ public final class Stack {
     public static final int ORDERS_PORT = Integer.getInteger("e2e.ordersPort", 18082);
     public static final String USERS_DB = "ordergraph_e2e_users";
     public static final String ORDERS_DB = "ordergraph_e2e_orders";
+    /** Replication slots are per cluster, not per database: the tests' slot must not be a dev stack's. */
+    public static final String CDC_SLOT = "ordergraph_e2e_orders";
     static final String PGHOST = env("PGHOST", "127.0.0.1");
     static final String PGPORT = env("PGPORT", "5432");
     static final String PGUSER = env("PGUSER", "postgres");
@@ -48,7 +50,8 @@ public final class Stack {
                 URI.create("http://127.0.0.1:" + USERS_PORT + "/actuator/health"), logs);
         orders = new ServiceProcess("orders-service",
                 List.of(java, "-jar", root.resolve("orders-service/target/orders-service.jar").toString()),
-                root, serviceEnv(Map.of("ORDERS_PORT", String.valueOf(ORDERS_PORT), "ORDERS_DB", ORDERS_DB)),
+                root, serviceEnv(Map.of("ORDERS_PORT", String.valueOf(ORDERS_PORT), "ORDERS_DB", ORDERS_DB,
+                        "ORDERGRAPH_CDC_SLOTNAME", CDC_SLOT, "ORDERGRAPH_CDC_PUBLICATIONNAME", CDC_SLOT)),
                 URI.create("http://127.0.0.1:" + ORDERS_PORT + "/actuator/health"), logs);
         gateway = new ServiceProcess("gateway",
                 List.of("node", "node_modules/@graphql-hive/gateway/dist/bin.js", "supergraph"),
@@ -128,9 +131,37 @@ public final class Stack {
         gateway.stop();
         orders.stop();
         users.stop();
+        dropReplicationSlot();
+    }
+
+    /** A slot nobody reads keeps WAL forever: the tests remove the one they made. */
+    private static void dropReplicationSlot() {
+        try (Connection admin = connect("postgres"); Statement sql = admin.createStatement()) {
+            for (int attempt = 0; attempt < 40; attempt++) {
+                // The stopped service's walsender may take a moment to release the slot.
+                try (var rs = sql.executeQuery("select active from pg_replication_slots where slot_name = '" + CDC_SLOT + "'")) {
+                    if (!rs.next()) {
+                        break;
+                    }
+                    if (!rs.getBoolean(1)) {
+                        sql.execute("select pg_drop_replication_slot('" + CDC_SLOT + "')");
+                        break;
+                    }
+                }
+                ServiceProcess.sleep(250);
+            }
+        } catch (SQLException e) {
+            System.err.println("Could not drop the replication slot " + CDC_SLOT + ": " + e.getMessage());
+        }
+        try (Connection orders = connect(ORDERS_DB); Statement sql = orders.createStatement()) {
+            sql.execute("drop publication if exists " + CDC_SLOT);
+        } catch (SQLException e) {
+            // the database does not exist yet: nothing to drop
+        }
     }
 
     private static void recreateDatabases() {
+        dropReplicationSlot(); // left by a run that was killed: it would point into the dropped database
         try (Connection admin = connect("postgres"); Statement sql = admin.createStatement()) {
             for (String db : List.of(USERS_DB, ORDERS_DB)) {
                 sql.execute("drop database if exists " + db + " with (force)");

@@ -13,13 +13,20 @@ import java.util.List;
  * key rather than an offset, so a page stays correct while orders are added in front of it, and the
  * query uses the {@code (date, id)} index instead of skipping rows.
  */
-public record OrderKeyset(LocalDate date, long id) {
+public record OrderKeyset(LocalDate date, long id) implements Comparable<OrderKeyset> {
 
     public static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("date"), Sort.Order.desc("id"));
     private static final String KIND = "orders";
 
     public static OrderKeyset of(OrderEntity order) {
         return new OrderKeyset(order.getDate(), order.getId());
+    }
+
+    /** Newest first: a keyset compares greater when it is newer. */
+    @Override
+    public int compareTo(OrderKeyset other) {
+        int byDate = date.compareTo(other.date);
+        return byDate != 0 ? byDate : Long.compare(id, other.id);
     }
 
     public String toCursor() {

@@ -8,6 +8,9 @@ import dev.ordergraph.orders.generated.types.PageInfo;
 import dev.ordergraph.orders.generated.types.User;
 import dev.ordergraph.platform.relay.GlobalId;
 
+import dev.ordergraph.orders.generated.types.OrderState;
+
+import java.time.LocalDate;
 import java.util.List;
 
 /** Rows to GraphQL types; the only place that knows both. */
@@ -17,12 +20,16 @@ public final class OrderMapper {
     }
 
     public static Order toGraphQl(OrderEntity row) {
+        return toGraphQl(row.getId(), row.getDate(), row.getState(), row.getUserId());
+    }
+
+    public static Order toGraphQl(long id, LocalDate date, OrderState state, long userId) {
         return Order.newBuilder()
-                .id(GlobalId.encode(DgsConstants.ORDER.TYPE_NAME, row.getId()))
-                .date(row.getDate())
-                .state(row.getState())
+                .id(GlobalId.encode(DgsConstants.ORDER.TYPE_NAME, id))
+                .date(date)
+                .state(state)
                 // A reference only: the gateway completes the user's fields from the users subgraph.
-                .user(userReference(row.getUserId()))
+                .user(userReference(userId))
                 .build();
     }
 

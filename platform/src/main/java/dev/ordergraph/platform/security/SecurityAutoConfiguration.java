@@ -69,8 +69,8 @@ public class SecurityAutoConfiguration {
     }
 
     @Bean
-    ViewerInterceptor viewerInterceptor() {
-        return new ViewerInterceptor();
+    ViewerInterceptor viewerInterceptor(JwtDecoder jwtDecoder) {
+        return new ViewerInterceptor(jwtDecoder);
     }
 
     @Bean

@@ -1,0 +1,37 @@
+package dev.ordergraph.orders.changes;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/**
+ * Change data capture of the {@code orders} table.
+ *
+ * @param enabled           whether this instance reads the replication slot (one reader per slot:
+ *                          with several replicas, exactly one runs it)
+ * @param slotName          logical replication slot, created on first start and kept across restarts
+ *                          so that changes made while the service is down are read when it returns
+ * @param publicationName   publication holding only {@code orders}, created on first start
+ * @param pollInterval      how long the engine waits for more WAL before handing over a batch;
+ *                          Debezium's 500 ms default costs 300-600 ms of commit-to-client latency
+ * @param heartbeatInterval how often the confirmed position advances while {@code orders} is idle,
+ *                          so the slot does not hold back WAL written for other tables and databases
+ * @param offsetTable       table in the orders database where the engine keeps its position
+ * @param replayWindow      how many recent changes are held for {@code after:} resumes; older
+ *                          cursors get {@code CURSOR_EXPIRED}
+ * @param subscriberBuffer  changes buffered per subscriber before it is cut off as {@code SLOW_CONSUMER}
+ * @param restartDelay      wait before restarting a failed engine
+ */
+@ConfigurationProperties("ordergraph.cdc")
+public record CdcProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("ordergraph_orders") String slotName,
+        @DefaultValue("ordergraph_orders") String publicationName,
+        @DefaultValue("10ms") Duration pollInterval,
+        @DefaultValue("10s") Duration heartbeatInterval,
+        @DefaultValue("ordergraph_cdc_offsets") String offsetTable,
+        @DefaultValue("20000") int replayWindow,
+        @DefaultValue("2048") int subscriberBuffer,
+        @DefaultValue("2s") Duration restartDelay) {
+}

@@ -1,0 +1,201 @@
+package dev.ordergraph.orders.changes;
+
+import dev.ordergraph.orders.generated.types.OrderChange;
+import dev.ordergraph.platform.errors.ApiException;
+import dev.ordergraph.platform.errors.ErrorCode;
+import dev.ordergraph.platform.security.Viewer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+/**
+ * Fans committed changes out to the subscriptions they concern. Each event is decoded once, then
+ * offered only to the subscribers indexed under its order id, its old and new owner, and staff:
+ * the cost of an event grows with the subscribers it matches, not with all subscribers. Recent
+ * events are kept in a bounded window so a client can resume with {@code after: cursor}.
+ */
+@Component
+public class ChangeFeed {
+
+    private final CdcProperties properties;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Deque<OrderChangeEvent> window = new ArrayDeque<>();
+    /** The window by change identity: finds a resume cursor and recognises redelivered changes. */
+    private final Map<ChangePosition, Long> sequenceOf = new HashMap<>();
+    private final Map<ChangeSubscriber.Route, Set<ChangeSubscriber>> routes = new ConcurrentHashMap<>();
+    private final Counter events;
+    private final Counter duplicates;
+    private final Timer commitToPublish;
+    /** The last change published before this process started, and whether the window still follows it without a gap. */
+    private ChangePosition publishedBeforeStart;
+    private boolean windowFollowsStart = true;
+    private long sequence;
+    private volatile Instant lastEventAt;
+
+    public ChangeFeed(CdcProperties properties, MeterRegistry registry) {
+        this.properties = properties;
+        this.events = Counter.builder("ordergraph.changes.events").description("Order changes published to subscribers").register(registry);
+        this.duplicates = Counter.builder("ordergraph.changes.duplicates").description("Redelivered changes dropped").register(registry);
+        this.commitToPublish = Timer.builder("ordergraph.changes.lag").description("From commit to publish to subscribers")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        registry.gauge("ordergraph.subscriptions.active", routes, r -> r.values().stream().mapToInt(Set::size).sum());
+    }
+
+    /** Called once at start with the last change published before the previous shutdown, if any. */
+    void resumeAfter(ChangePosition lastPublished) {
+        lock.lock();
+        try {
+            publishedBeforeStart = lastPublished;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Publishes a batch in commit order; repeats of changes still in the window are dropped. */
+    void publish(List<OrderChangeEvent> batch) {
+        lock.lock();
+        try {
+            for (OrderChangeEvent decoded : batch) {
+                if (sequenceOf.containsKey(decoded.position())) {
+                    duplicates.increment();
+                    continue;
+                }
+                OrderChangeEvent event = decoded.sequenced(++sequence);
+                window.addLast(event);
+                sequenceOf.put(event.position(), event.sequence());
+                if (window.size() > properties.replayWindow()) {
+                    sequenceOf.remove(window.removeFirst().position());
+                    windowFollowsStart = false;
+                }
+                route(event);
+                events.increment();
+                commitToPublish.record(Duration.between(event.committedAt(), Instant.now()));
+            }
+            if (!batch.isEmpty()) {
+                lastEventAt = Instant.now();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The last change published, for persisting; {@code null} before the first. */
+    ChangePosition lastPosition() {
+        lock.lock();
+        try {
+            return window.isEmpty() ? publishedBeforeStart : window.getLast().position();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    Instant lastEventAt() {
+        return lastEventAt;
+    }
+
+    /**
+     * Opens a subscription. Registration and the replay of {@code after} happen under the publishing
+     * lock, so no change falls between them: each is delivered once, from the replay or live.
+     */
+    public Flux<ChangeSubscriber.Delivery> subscribe(ChangeSubscriber.Route route, Viewer viewer,
+                                                     Predicate<OrderRow> filter, ChangePosition after) {
+        lock.lock();
+        try {
+            long replayFrom = after == null ? sequence : replayStart(after);
+            ChangeSubscriber[] self = new ChangeSubscriber[1];
+            ChangeSubscriber subscriber = new ChangeSubscriber(viewer, route, filter, properties.subscriberBuffer(), sequence,
+                    () -> unregister(self[0]));
+            self[0] = subscriber;
+            List<ChangeSubscriber.Delivery> replay = new ArrayList<>();
+            for (OrderChangeEvent event : window) {
+                if (event.sequence() > replayFrom && concerns(route, event)) {
+                    OrderChange change = subscriber.view(event);
+                    if (change != null) {
+                        replay.add(new ChangeSubscriber.Delivery(change, event.txId()));
+                    }
+                }
+            }
+            routes.compute(route, (r, set) -> {
+                Set<ChangeSubscriber> subscribers = set != null ? set : ConcurrentHashMap.newKeySet();
+                subscribers.add(subscriber);
+                return subscribers;
+            });
+            return subscriber.flux(replay);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Completes every subscription, e.g. on shutdown, so clients know to resume elsewhere. */
+    void completeAll() {
+        routes.values().forEach(set -> List.copyOf(set).forEach(ChangeSubscriber::complete));
+    }
+
+    /** The sequence after which to replay for {@code after}, or {@code CURSOR_EXPIRED}. */
+    private long replayStart(ChangePosition after) {
+        Long known = sequenceOf.get(after);
+        if (known != null) {
+            return known;
+        }
+        if (after.equals(publishedBeforeStart) && windowFollowsStart) {
+            return 0; // the client saw everything up to our last change before the restart: replay all since
+        }
+        throw new ApiException(ErrorCode.CURSOR_EXPIRED,
+                "This cursor is older than the changes the service still holds; subscribe again without 'after'.");
+    }
+
+    private void route(OrderChangeEvent event) {
+        Set<ChangeSubscriber> targets = new LinkedHashSet<>();
+        addAll(targets, new ChangeSubscriber.Route.ByOrder(event.orderId()));
+        if (event.before() != null) {
+            addAll(targets, new ChangeSubscriber.Route.ByOwner(event.before().userId()));
+        }
+        if (event.after() != null) {
+            addAll(targets, new ChangeSubscriber.Route.ByOwner(event.after().userId()));
+        }
+        addAll(targets, new ChangeSubscriber.Route.All());
+        for (ChangeSubscriber subscriber : targets) {
+            subscriber.offer(event);
+        }
+    }
+
+    private static boolean concerns(ChangeSubscriber.Route route, OrderChangeEvent event) {
+        return switch (route) {
+            case ChangeSubscriber.Route.ByOrder byOrder -> byOrder.orderId() == event.orderId();
+            case ChangeSubscriber.Route.ByOwner byOwner -> (event.before() != null && event.before().userId() == byOwner.userId())
+                    || (event.after() != null && event.after().userId() == byOwner.userId());
+            case ChangeSubscriber.Route.All all -> true;
+        };
+    }
+
+    private void addAll(Set<ChangeSubscriber> targets, ChangeSubscriber.Route route) {
+        Set<ChangeSubscriber> subscribers = routes.get(route);
+        if (subscribers != null) {
+            targets.addAll(subscribers);
+        }
+    }
+
+    private void unregister(ChangeSubscriber subscriber) {
+        // Atomic per route, so an empty set is dropped without racing a new subscriber's compute().
+        routes.computeIfPresent(subscriber.route(), (route, set) -> {
+            set.remove(subscriber);
+            return set.isEmpty() ? null : set;
+        });
+    }
+}

@@ -1,0 +1,229 @@
+package dev.ordergraph.orders.changes;
+
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs Debezium's embedded engine on the {@code orders} table for as long as the application runs,
+ * on its own thread, and feeds what it reads to the {@link ChangeFeed}. If the engine stops with an
+ * error (the database restarted, the replication connection was killed) it is started again after
+ * a pause; it resumes from its stored offset, so nothing committed meanwhile is lost.
+ */
+@Component
+public class DebeziumChangeSource implements SmartLifecycle {
+
+    /** Engine states, as health reports them. */
+    public enum State { STOPPED, STARTING, RUNNING, RESTARTING, FAILED }
+
+    private static final Logger log = LoggerFactory.getLogger(DebeziumChangeSource.class);
+    private static final String FEED = "orders";
+
+    private final CdcProperties properties;
+    private final DataSourceProperties dataSource;
+    private final ChangeFeed feed;
+    private final FeedPositionStore positions;
+    private final ExecutorService engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "debezium-orders"));
+    private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "debezium-restart"));
+    private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private volatile State state = State.STOPPED;
+    private volatile String lastError;
+    private volatile Instant startedAt;
+    private volatile boolean running;
+
+    public DebeziumChangeSource(CdcProperties properties, DataSourceProperties dataSource, ChangeFeed feed, FeedPositionStore positions) {
+        this.properties = properties;
+        this.dataSource = dataSource;
+        this.feed = feed;
+        this.positions = positions;
+    }
+
+    @Override
+    public void start() {
+        if (!properties.enabled()) {
+            log.info("Change data capture is disabled (ordergraph.cdc.enabled=false): subscriptions receive nothing");
+            return;
+        }
+        running = true;
+        feed.resumeAfter(positions.load(FEED));
+        launch();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        restarts.shutdownNow();
+        closeEngine();
+        engineThread.shutdown();
+        try {
+            engineThread.awaitTermination(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        feed.completeAll();
+        state = State.STOPPED;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // Stop before the web server's graceful shutdown (phase MAX - 1024), so subscribers see completion.
+        return Integer.MAX_VALUE - 2048;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public String slotName() {
+        return properties.slotName();
+    }
+
+    private void launch() {
+        state = State.STARTING;
+        engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                .using(engineProperties())
+                .notifying(this::handleBatch)
+                .using(new DebeziumEngine.ConnectorCallback() {
+                    @Override
+                    public void taskStarted() {
+                        state = State.RUNNING;
+                        startedAt = Instant.now();
+                        lastError = null;
+                        log.info("Reading changes of orders from slot {}", properties.slotName());
+                    }
+                })
+                .using((success, message, error) -> onEngineStopped(success, message, error))
+                .build();
+        engineThread.execute(engine);
+    }
+
+    private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+        List<OrderChangeEvent> events = new ArrayList<>(records.size());
+        for (RecordChangeEvent<SourceRecord> record : records) {
+            OrderChangeEvent event = ChangeRecordDecoder.decode(record.record());
+            if (event != null) {
+                events.add(event);
+            }
+        }
+        feed.publish(events);
+        if (!events.isEmpty()) {
+            // Before the engine commits its offset: see FeedPositionStore.
+            positions.save(FEED, feed.lastPosition());
+        }
+        for (RecordChangeEvent<SourceRecord> record : records) {
+            committer.markProcessed(record);
+        }
+        committer.markBatchFinished();
+    }
+
+    private void onEngineStopped(boolean success, String message, Throwable error) {
+        if (!running) {
+            return;
+        }
+        lastError = describe(error, message);
+        state = State.RESTARTING;
+        log.warn("The change data capture engine stopped ({}); restarting in {}", lastError, properties.restartDelay());
+        restarts.schedule(() -> {
+            if (running) {
+                launch();
+            }
+        }, properties.restartDelay().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The innermost cause names the real problem; Debezium's outer messages may embed the whole
+     * connector configuration, credentials included, so they are neither logged nor reported.
+     */
+    private static String describe(Throwable error, String message) {
+        if (error == null) {
+            return message == null ? "stopped" : message.replaceAll("\\{.*", "").trim();
+        }
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = String.valueOf(root.getMessage()).replaceAll("\\{.*", "").trim();
+        return root.getClass().getSimpleName() + ": " + text;
+    }
+
+    private void closeEngine() {
+        DebeziumEngine<?> current = engine;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (IOException e) {
+                log.warn("Closing the change data capture engine failed", e);
+            }
+        }
+    }
+
+    private Properties engineProperties() {
+        URI jdbc = URI.create(dataSource.getUrl().substring("jdbc:".length()));
+        Properties p = new Properties();
+        p.setProperty("name", "ordergraph-orders");
+        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("topic.prefix", "ordergraph");
+        p.setProperty("database.hostname", jdbc.getHost());
+        p.setProperty("database.port", String.valueOf(jdbc.getPort() > 0 ? jdbc.getPort() : 5432));
+        p.setProperty("database.dbname", jdbc.getPath().substring(1));
+        p.setProperty("database.user", dataSource.getUsername());
+        p.setProperty("database.password", dataSource.getPassword() == null ? "" : dataSource.getPassword());
+        p.setProperty("plugin.name", "pgoutput");
+        p.setProperty("slot.name", properties.slotName());
+        p.setProperty("publication.name", properties.publicationName());
+        // The publication covers orders only: other tables' changes never leave the server.
+        p.setProperty("publication.autocreate.mode", "filtered");
+        p.setProperty("table.include.list", "public.orders");
+        // Subscribers want what commits from now on; the table's existing rows are read by queries.
+        p.setProperty("snapshot.mode", "no_data");
+        p.setProperty("poll.interval.ms", String.valueOf(properties.pollInterval().toMillis()));
+        p.setProperty("heartbeat.interval.ms", String.valueOf(properties.heartbeatInterval().toMillis()));
+        p.setProperty("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore");
+        p.setProperty("offset.storage.jdbc.connection.url", dataSource.getUrl());
+        p.setProperty("offset.storage.jdbc.connection.user", dataSource.getUsername());
+        // The JDBC offset store insists on a password; without one (trust or peer authentication) any value does.
+        p.setProperty("offset.storage.jdbc.connection.password",
+                dataSource.getPassword() == null || dataSource.getPassword().isEmpty() ? "-" : dataSource.getPassword());
+        p.setProperty("offset.storage.jdbc.table.name", properties.offsetTable());
+        p.setProperty("offset.flush.interval.ms", "0");
+        p.setProperty("converter.schemas.enable", "false");
+        p.setProperty("tombstones.on.delete", "false");
+        // Retry connection losses inside the engine first; onEngineStopped covers the rest.
+        p.setProperty("errors.max.retries", "-1");
+        p.setProperty("errors.retry.delay.initial.ms", "300");
+        p.setProperty("errors.retry.delay.max.ms", "5000");
+        return p;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.ordergraph.orders.changes;
+
+import com.netflix.graphql.dgs.DgsComponent;
+import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
+import com.netflix.graphql.dgs.DgsSubscription;
+import com.netflix.graphql.dgs.InputArgument;
+import dev.ordergraph.orders.generated.DgsConstants;
+import dev.ordergraph.orders.generated.types.ChangeAction;
+import dev.ordergraph.orders.generated.types.Order;
+import dev.ordergraph.orders.generated.types.OrderChange;
+import dev.ordergraph.orders.generated.types.OrderFilter;
+import dev.ordergraph.orders.order.OrderKeyset;
+import dev.ordergraph.platform.relay.GlobalId;
+import dev.ordergraph.platform.security.Viewer;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The subscriptions: every event comes from the change feed, none from polling. */
+@DgsComponent
+public class OrderChangeSubscriptions {
+
+    private final ChangeFeed feed;
+    private final NewestOrderQuery newestOrder;
+
+    public OrderChangeSubscriptions(ChangeFeed feed, NewestOrderQuery newestOrder) {
+        this.feed = feed;
+        this.newestOrder = newestOrder;
+    }
+
+    @DgsSubscription
+    public Publisher<OrderChange> orderChanged(@InputArgument String id, @InputArgument String after, DgsDataFetchingEnvironment env) {
+        Viewer viewer = Viewer.required(env);
+        long orderId = GlobalId.decode(id, DgsConstants.ORDER.TYPE_NAME);
+        return feed.subscribe(new ChangeSubscriber.Route.ByOrder(orderId), viewer, row -> true, ChangePosition.fromCursor(after))
+                .map(ChangeSubscriber.Delivery::change);
+    }
+
+    @DgsSubscription
+    public Publisher<OrderChange> orderChanges(@InputArgument OrderFilter filter, @InputArgument String after, DgsDataFetchingEnvironment env) {
+        Viewer viewer = Viewer.required(env);
+        Long owner = OrderRowFilter.owner(filter);
+        ChangeSubscriber.Route route = !viewer.staff() ? new ChangeSubscriber.Route.ByOwner(viewer.userId())
+                : owner != null ? new ChangeSubscriber.Route.ByOwner(owner)
+                : new ChangeSubscriber.Route.All();
+        return feed.subscribe(route, viewer, OrderRowFilter.of(filter), ChangePosition.fromCursor(after))
+                .map(ChangeSubscriber.Delivery::change);
+    }
+
+    /**
+     * The seed's subscription: the newest visible order at once, then again whenever it changes or a
+     * newer one appears. It subscribes to the feed before reading the database, and drops log events
+     * the read already saw, so nothing is missed and nothing older follows something newer.
+     */
+    @DgsSubscription
+    public Publisher<Order> getOrder(DgsDataFetchingEnvironment env) {
+        Viewer viewer = Viewer.required(env);
+        ChangeSubscriber.Route route = viewer.staff() ? new ChangeSubscriber.Route.All() : new ChangeSubscriber.Route.ByOwner(viewer.userId());
+        Flux<ChangeSubscriber.Delivery> live = feed.subscribe(route, viewer, row -> true, null);
+        return Mono.fromCallable(() -> newestOrder.newestVisibleTo(viewer))
+                .flatMapMany(start -> {
+                    AtomicReference<Order> current = new AtomicReference<>(start.newest() == null ? null : start.newest().toGraphQl());
+                    Flux<Order> updates = live
+                            .filter(delivery -> !start.snapshot().sees(delivery.txId()))
+                            .concatMap(delivery -> next(current, delivery.change(), viewer));
+                    return current.get() == null ? updates : Flux.concat(Mono.just(current.get()), updates);
+                });
+    }
+
+    /** What {@code getOrder} sends after {@code change}, if anything. */
+    private Mono<Order> next(AtomicReference<Order> current, OrderChange change, Viewer viewer) {
+        Order shown = current.get();
+        Order changed = change.getOrder();
+        boolean sameOrder = shown != null && shown.getId().equals(changed.getId());
+        if (change.getAction() == ChangeAction.DELETED) {
+            if (!sameOrder) {
+                return Mono.empty();
+            }
+            // The newest order went away: the next newest is only known to the database (rare).
+            return Mono.fromCallable(() -> newestOrder.newestVisibleTo(viewer).newest())
+                    .map(OrderRow::toGraphQl)
+                    .doOnNext(current::set);
+        }
+        if (sameOrder || shown == null || keyset(changed).compareTo(keyset(shown)) > 0) {
+            current.set(changed);
+            return Mono.just(changed);
+        }
+        return Mono.empty();
+    }
+
+    private static OrderKeyset keyset(Order order) {
+        return new OrderKeyset(order.getDate(), GlobalId.decode(order.getId(), DgsConstants.ORDER.TYPE_NAME));
+    }
+}

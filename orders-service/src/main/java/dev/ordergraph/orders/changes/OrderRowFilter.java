@@ -1,0 +1,40 @@
+package dev.ordergraph.orders.changes;
+
+import dev.ordergraph.orders.generated.DgsConstants;
+import dev.ordergraph.orders.generated.types.OrderFilter;
+import dev.ordergraph.platform.relay.GlobalId;
+
+import java.util.function.Predicate;
+
+/** {@link OrderFilter} evaluated in memory on a row image, the way the query's WHERE clause does in SQL. */
+final class OrderRowFilter {
+
+    private OrderRowFilter() {
+    }
+
+    static Predicate<OrderRow> of(OrderFilter filter) {
+        Predicate<OrderRow> predicate = row -> true;
+        if (filter == null) {
+            return predicate;
+        }
+        if (filter.getState() != null) {
+            predicate = predicate.and(row -> row.state() == filter.getState());
+        }
+        if (filter.getUserId() != null) {
+            long userId = GlobalId.decode(filter.getUserId(), DgsConstants.USER.TYPE_NAME);
+            predicate = predicate.and(row -> row.userId() == userId);
+        }
+        if (filter.getDateFrom() != null) {
+            predicate = predicate.and(row -> !row.date().isBefore(filter.getDateFrom()));
+        }
+        if (filter.getDateTo() != null) {
+            predicate = predicate.and(row -> !row.date().isAfter(filter.getDateTo()));
+        }
+        return predicate;
+    }
+
+    /** The owner a filter pins, or {@code null}: lets a staff subscription be indexed by owner. */
+    static Long owner(OrderFilter filter) {
+        return filter == null || filter.getUserId() == null ? null : GlobalId.decode(filter.getUserId(), DgsConstants.USER.TYPE_NAME);
+    }
+}

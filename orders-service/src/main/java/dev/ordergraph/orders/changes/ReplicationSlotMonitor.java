@@ -1,0 +1,53 @@
+package dev.ordergraph.orders.changes;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * How far the replication slot trails the server: WAL written but not yet confirmed by the engine
+ * (lag), and WAL the server must keep for the slot (retained). Read at most every few seconds, only
+ * when health or metrics ask, so it adds no query per change.
+ */
+@Component
+public class ReplicationSlotMonitor {
+
+    /** The slot as last read; {@code exists} is false when the slot is missing. */
+    public record SlotStatus(boolean exists, boolean active, long lagBytes, long retainedBytes) {
+    }
+
+    private static final Duration CACHE = Duration.ofSeconds(5);
+
+    private final JdbcTemplate jdbc;
+    private final CdcProperties properties;
+    private volatile SlotStatus last;
+    private volatile Instant readAt = Instant.EPOCH;
+
+    public ReplicationSlotMonitor(JdbcTemplate jdbc, CdcProperties properties, MeterRegistry registry) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+        Gauge.builder("ordergraph.cdc.slot.lag", this, m -> m.status().lagBytes()).baseUnit("bytes")
+                .description("WAL written but not yet confirmed by the change data capture engine").register(registry);
+        Gauge.builder("ordergraph.cdc.slot.retained", this, m -> m.status().retainedBytes()).baseUnit("bytes")
+                .description("WAL the server keeps for the replication slot").register(registry);
+    }
+
+    public SlotStatus status() {
+        if (last == null || Instant.now().isAfter(readAt.plus(CACHE))) {
+            List<SlotStatus> rows = jdbc.query("""
+                            select active,
+                                   coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::bigint,
+                                   coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::bigint
+                            from pg_replication_slots where slot_name = ?""",
+                    (rs, i) -> new SlotStatus(true, rs.getBoolean(1), rs.getLong(2), rs.getLong(3)), properties.slotName());
+            last = rows.isEmpty() ? new SlotStatus(false, false, 0, 0) : rows.getFirst();
+            readAt = Instant.now();
+        }
+        return last;
+    }
+}
