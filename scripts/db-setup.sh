@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a local PostgreSQL for ordergraph, idempotently:
-#   - wal_level=logical (Debezium reads the write-ahead log); restarts the local cluster only if it
-#     has to change, which needs a Debian-style cluster (pg_ctlcluster) on this machine;
+#   - wal_level=logical (Debezium reads the write-ahead log) and pg_stat_statements loaded; restarts
+#     the local cluster only if one has to change, which needs a Debian-style cluster (pg_ctlcluster);
 #   - the databases named by USERS_DB and ORDERS_DB (default users, orders), plus any given as arguments.
 # Tables are created by the services' Flyway migrations, not here.
 set -euo pipefail
@@ -12,9 +12,13 @@ psql_admin() { psql -X -v ON_ERROR_STOP=1 -d postgres -Atq "$@"; }
 for _ in $(seq 1 30); do psql_admin -c 'select 1' >/dev/null 2>&1 && break; sleep 1; done
 psql_admin -c 'select 1' >/dev/null || { echo "PostgreSQL is not reachable at $PGHOST:$PGPORT as $PGUSER" >&2; exit 1; }
 
-if [ "$(psql_admin -c 'show wal_level')" != "logical" ]; then
-  echo "Setting wal_level=logical (needs a PostgreSQL restart)"
+preload=$(psql_admin -c 'show shared_preload_libraries')
+if [ "$(psql_admin -c 'show wal_level')" != "logical" ] || [[ "$preload" != *pg_stat_statements* ]]; then
+  echo "Setting wal_level=logical and loading pg_stat_statements (needs a PostgreSQL restart)"
   psql_admin -c "alter system set wal_level = logical"
+  # pg_stat_statements lets operators (and the tests) see which statements reach each database.
+  [[ "$preload" == *pg_stat_statements* ]] || \
+    psql_admin -c "alter system set shared_preload_libraries = '${preload:+$preload,}pg_stat_statements'"
   version=$(psql_admin -c "show server_version_num" | cut -c1-2)
   if command -v pg_ctlcluster >/dev/null; then
     pg_ctlcluster --skip-systemctl-redirect "$version" main restart

@@ -4,7 +4,7 @@ import dev.ordergraph.e2e.support.GraphQlClient;
 import dev.ordergraph.e2e.support.Stack;
 
 /** Base of tests that speak to the running supergraph through the gateway. */
-abstract class GatewayTest {
+public abstract class GatewayTest {
 
     protected final Stack stack = Stack.get();
 

@@ -71,6 +71,23 @@ public final class ServiceProcess {
         throw new IllegalStateException(name + " not healthy at " + healthUrl + " within " + timeout + ":\n" + logTail());
     }
 
+    /** Resident memory of the process and its children (e.g. Node's workers), in MiB, from /proc. */
+    public long rssMiB() {
+        long kib = 0;
+        for (ProcessHandle handle : java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.descendants()).toList()) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + handle.pid() + "/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        kib += Long.parseLong(line.replaceAll("\\D", ""));
+                    }
+                }
+            } catch (IOException e) {
+                // exited meanwhile
+            }
+        }
+        return kib / 1024;
+    }
+
     public void stop() {
         if (process == null || !process.isAlive()) {
             return;

@@ -104,6 +104,34 @@ public final class Stack {
         return (long) metric.json().path("measurements").get(0).path("value").asDouble();
     }
 
+    /** Waits until orders-service holds at least {@code count} open subscriptions (the gateway has passed them on). */
+    public void awaitSubscriptions(int count) {
+        awaitSubscriptions(active -> active >= count, "at least " + count);
+    }
+
+    /**
+     * Open subscriptions at orders-service. The gateway closes a subscription upstream only when the
+     * next event for it arrives after its client left, so earlier tests' subscriptions may linger:
+     * tests count from this baseline.
+     */
+    public int activeSubscriptions() {
+        return (int) new GraphQlClient(ordersUrl().resolve("/actuator/metrics/ordergraph.subscriptions.active"), null).get()
+                .json().path("measurements").get(0).path("value").asDouble();
+    }
+
+    private void awaitSubscriptions(java.util.function.IntPredicate done, String expected) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        int active = -1;
+        while (System.nanoTime() < deadline) {
+            active = activeSubscriptions();
+            if (done.test(active)) {
+                return;
+            }
+            ServiceProcess.sleep(50);
+        }
+        throw new AssertionError("orders-service has " + active + " subscriptions, expected " + expected);
+    }
+
     public static Connection usersDb() throws SQLException {
         return connect(USERS_DB);
     }

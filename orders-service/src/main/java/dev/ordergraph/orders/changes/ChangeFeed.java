@@ -42,9 +42,6 @@ public class ChangeFeed {
     private final Counter events;
     private final Counter duplicates;
     private final Timer commitToPublish;
-    /** The last change published before this process started, and whether the window still follows it without a gap. */
-    private ChangePosition publishedBeforeStart;
-    private boolean windowFollowsStart = true;
     private long sequence;
     private volatile Instant lastEventAt;
 
@@ -57,18 +54,26 @@ public class ChangeFeed {
         registry.gauge("ordergraph.subscriptions.active", routes, r -> r.values().stream().mapToInt(Set::size).sum());
     }
 
-    /** Called once at start with the last change published before the previous shutdown, if any. */
-    void resumeAfter(ChangePosition lastPublished) {
+    /** Called once at start with the window the previous process left (oldest first). */
+    void restore(List<OrderChangeEvent> recent) {
         lock.lock();
         try {
-            publishedBeforeStart = lastPublished;
+            for (OrderChangeEvent event : recent) {
+                window.addLast(event);
+                sequenceOf.put(event.position(), event.sequence());
+                sequence = event.sequence();
+            }
         } finally {
             lock.unlock();
         }
     }
 
-    /** Publishes a batch in commit order; repeats of changes still in the window are dropped. */
-    void publish(List<OrderChangeEvent> batch) {
+    /**
+     * Publishes a batch in commit order and returns the changes that were new; repeats of changes
+     * still in the window (the engine's redelivery) are dropped.
+     */
+    List<OrderChangeEvent> publish(List<OrderChangeEvent> batch) {
+        List<OrderChangeEvent> published = new ArrayList<>(batch.size());
         lock.lock();
         try {
             for (OrderChangeEvent decoded : batch) {
@@ -81,8 +86,8 @@ public class ChangeFeed {
                 sequenceOf.put(event.position(), event.sequence());
                 if (window.size() > properties.replayWindow()) {
                     sequenceOf.remove(window.removeFirst().position());
-                    windowFollowsStart = false;
                 }
+                published.add(event);
                 route(event);
                 events.increment();
                 commitToPublish.record(Duration.between(event.committedAt(), Instant.now()));
@@ -90,16 +95,17 @@ public class ChangeFeed {
             if (!batch.isEmpty()) {
                 lastEventAt = Instant.now();
             }
+            return published;
         } finally {
             lock.unlock();
         }
     }
 
-    /** The last change published, for persisting; {@code null} before the first. */
-    ChangePosition lastPosition() {
+    /** The sequence of the oldest change still in the window, or the next one when it is empty. */
+    long oldestSequence() {
         lock.lock();
         try {
-            return window.isEmpty() ? publishedBeforeStart : window.getLast().position();
+            return window.isEmpty() ? sequence + 1 : window.getFirst().sequence();
         } finally {
             lock.unlock();
         }
@@ -152,9 +158,6 @@ public class ChangeFeed {
         Long known = sequenceOf.get(after);
         if (known != null) {
             return known;
-        }
-        if (after.equals(publishedBeforeStart) && windowFollowsStart) {
-            return 0; // the client saw everything up to our last change before the restart: replay all since
         }
         throw new ApiException(ErrorCode.CURSOR_EXPIRED,
                 "This cursor is older than the changes the service still holds; subscribe again without 'after'.");

@@ -35,7 +35,7 @@ final class ChangeRecordDecoder {
             return null;
         }
         return new OrderChangeEvent(action, row(value.getStruct("before")), row(value.getStruct("after")),
-                new ChangePosition(source.getInt64("txId"), source.getInt64("lsn")),
+                new ChangePosition(source.getInt64("txId"), source.getInt64("lsn"), 0),
                 Instant.ofEpochMilli(source.getInt64("ts_ms")), 0);
     }
 

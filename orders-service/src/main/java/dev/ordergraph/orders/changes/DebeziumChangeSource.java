@@ -35,12 +35,11 @@ public class DebeziumChangeSource implements SmartLifecycle {
     public enum State { STOPPED, STARTING, RUNNING, RESTARTING, FAILED }
 
     private static final Logger log = LoggerFactory.getLogger(DebeziumChangeSource.class);
-    private static final String FEED = "orders";
 
     private final CdcProperties properties;
     private final DataSourceProperties dataSource;
     private final ChangeFeed feed;
-    private final FeedPositionStore positions;
+    private final ChangeLogStore changeLog;
     private final ExecutorService engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "debezium-orders"));
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "debezium-restart"));
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -48,12 +47,17 @@ public class DebeziumChangeSource implements SmartLifecycle {
     private volatile String lastError;
     private volatile Instant startedAt;
     private volatile boolean running;
+    private static final int TRIM_EVERY = 1000;
+    /** Changes below this sequence are gone from the stored window (engine thread only). */
+    private long trimmedBelow;
+    /** The previous change's position, to number changes sharing one WAL record (engine thread only). */
+    private ChangePosition previous;
 
-    public DebeziumChangeSource(CdcProperties properties, DataSourceProperties dataSource, ChangeFeed feed, FeedPositionStore positions) {
+    public DebeziumChangeSource(CdcProperties properties, DataSourceProperties dataSource, ChangeFeed feed, ChangeLogStore changeLog) {
         this.properties = properties;
         this.dataSource = dataSource;
         this.feed = feed;
-        this.positions = positions;
+        this.changeLog = changeLog;
     }
 
     @Override
@@ -63,7 +67,7 @@ public class DebeziumChangeSource implements SmartLifecycle {
             return;
         }
         running = true;
-        feed.resumeAfter(positions.load(FEED));
+        feed.restore(changeLog.loadRecent(properties.replayWindow()));
         launch();
     }
 
@@ -111,6 +115,7 @@ public class DebeziumChangeSource implements SmartLifecycle {
 
     private void launch() {
         state = State.STARTING;
+        previous = null; // a restarted engine redelivers whole records: number them from the start again
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(engineProperties())
                 .notifying(this::handleBatch)
@@ -134,13 +139,22 @@ public class DebeziumChangeSource implements SmartLifecycle {
         for (RecordChangeEvent<SourceRecord> record : records) {
             OrderChangeEvent event = ChangeRecordDecoder.decode(record.record());
             if (event != null) {
+                if (event.position().sameRecord(previous)) {
+                    event = event.at(previous.nextInRecord());
+                }
+                previous = event.position();
                 events.add(event);
             }
         }
-        feed.publish(events);
-        if (!events.isEmpty()) {
-            // Before the engine commits its offset: see FeedPositionStore.
-            positions.save(FEED, feed.lastPosition());
+        List<OrderChangeEvent> published = feed.publish(events);
+        if (!published.isEmpty()) {
+            // After the subscribers have them (latency first), before the engine commits its offset.
+            changeLog.append(published);
+            long oldest = feed.oldestSequence();
+            if (oldest - trimmedBelow > TRIM_EVERY) {
+                changeLog.trimThrough(oldest - 1); // forget what fell out of the window, a thousand at a time
+                trimmedBelow = oldest;
+            }
         }
         for (RecordChangeEvent<SourceRecord> record : records) {
             committer.markProcessed(record);

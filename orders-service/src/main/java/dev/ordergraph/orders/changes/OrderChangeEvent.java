@@ -20,6 +20,11 @@ public record OrderChangeEvent(ChangeAction action, OrderRow before, OrderRow af
         return position.txId();
     }
 
+    /** This event at {@code position}. */
+    OrderChangeEvent at(ChangePosition position) {
+        return new OrderChangeEvent(action, before, after, position, committedAt, sequence);
+    }
+
     /** This event as the feed's {@code sequence}-th, counted in delivery (commit) order since start. */
     OrderChangeEvent sequenced(long sequence) {
         return new OrderChangeEvent(action, before, after, position, committedAt, sequence);

@@ -1,0 +1,96 @@
+package dev.ordergraph.e2e.changes;
+
+import dev.ordergraph.e2e.support.GraphQlWsClient;
+import dev.ordergraph.e2e.support.Sql;
+import dev.ordergraph.e2e.support.TestData;
+import dev.ordergraph.e2e.support.Tokens;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each change reaches exactly the viewers allowed to see it, decided from the row images. */
+class VisibilityTest extends ChangeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String ONE_ORDER = """
+            subscription($id: ID!) { orderChanged(id: $id) { action order { id user { username } } } }""";
+
+    @Test
+    void aViewerNeverReceivesAnotherUsersChangesStaffReceiveThemAndAnOwnerChangeMovesTheOrder() {
+        long alice = TestData.user("visa");
+        long bob = TestData.user("visb");
+        long staff = TestData.user("visstaff");
+        long order = TestData.orders(alice, 1, LocalDate.of(2026, 9, 1), "UNPAID").getFirst();
+        try (GraphQlWsClient aliceSub = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(alice), ChangeStreamTest.CHANGES_LEAN, Map.of());
+             GraphQlWsClient bobSub = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(bob), ChangeStreamTest.CHANGES_LEAN, Map.of());
+             GraphQlWsClient staffSub = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.staff(staff), ONE_ORDER,
+                     Map.of("id", TestData.globalId("Order", order)));
+             GraphQlWsClient bobSpies = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(bob), ONE_ORDER,
+                     Map.of("id", TestData.globalId("Order", order)))) {
+            awaitSubscribed(4);
+
+            Sql.orders("update orders set state = 'PAID' where id = " + order);
+            Sql.orders("update orders set user_id = " + bob + " where id = " + order);
+
+            List<JsonNode> aliceSees = aliceSub.awaitData(2, WAIT);
+            assertThat(aliceSees).extracting(e -> e.path("orderChanges").path("action").asString()).containsExactly("UPDATED", "DELETED");
+            // Bob's first event is the order arriving in his scope: he never saw it while it was Alice's.
+            JsonNode bobSees = bobSub.awaitData(1, WAIT).getFirst().path("orderChanges");
+            assertThat(bobSees.path("action").asString()).isEqualTo("CREATED");
+            assertThat(bobSees.path("order").path("state").asString()).isEqualTo("PAID");
+            List<JsonNode> staffSees = staffSub.awaitData(2, WAIT);
+            assertThat(staffSees).extracting(e -> e.path("orderChanged").path("action").asString()).containsExactly("UPDATED", "UPDATED");
+            assertThat(staffSees.get(1).path("orderChanged").path("order").path("user").path("username").asString())
+                    .isEqualTo(TestData.username(bob));
+            // Subscribing to another user's order by id shows nothing until it becomes Bob's.
+            JsonNode spied = bobSpies.awaitData(1, WAIT).getFirst().path("orderChanged");
+            assertThat(spied.path("action").asString()).isEqualTo("CREATED");
+            bobSub.assertNothingFor(Duration.ofMillis(300));
+        }
+    }
+
+    @Test
+    void getOrderSendsTheNewestVisibleOrderAtOnceThenEachChangeAndEachNewerOrder() {
+        long viewer = TestData.user("getorder");
+        long older = TestData.orders(viewer, 1, LocalDate.of(2026, 9, 10), "UNPAID").getFirst();
+        long newest = TestData.orders(viewer, 1, LocalDate.of(2026, 9, 20), "UNPAID").getFirst();
+        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(viewer),
+                "subscription { getOrder { id date state user { username } } }", Map.of())) {
+            JsonNode first = client.awaitData(1, WAIT).getFirst().path("getOrder");
+            assertThat(first.path("id").asString()).isEqualTo(TestData.globalId("Order", newest));
+            assertThat(first.path("user").path("username").asString()).isEqualTo(TestData.username(viewer));
+            awaitSubscribed(1);
+
+            Sql.orders("update orders set state = 'PAID' where id = " + older); // not the newest: nothing
+            Sql.orders("update orders set state = 'PAID' where id = " + newest);
+            long newer = TestData.orders(viewer, 1, LocalDate.of(2026, 9, 30), "UNPAID").getFirst();
+
+            List<JsonNode> next = client.awaitData(2, WAIT);
+            assertThat(next.get(0).path("getOrder").path("id").asString()).isEqualTo(TestData.globalId("Order", newest));
+            assertThat(next.get(0).path("getOrder").path("state").asString()).isEqualTo("PAID");
+            assertThat(next.get(1).path("getOrder").path("id").asString()).isEqualTo(TestData.globalId("Order", newer));
+            client.assertNothingFor(Duration.ofMillis(300));
+        }
+    }
+
+    @Test
+    void aSubscriptionWithoutAValidTokenIsRefused() {
+        try (GraphQlWsClient anonymous = GraphQlWsClient.subscribe(stack.gatewayUrl(), null, ChangeStreamTest.CHANGES_LEAN, Map.of());
+             GraphQlWsClient forged = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.forged(1), ChangeStreamTest.CHANGES_LEAN, Map.of())) {
+            for (GraphQlWsClient client : List.of(anonymous, forged)) {
+                JsonNode message = client.poll(WAIT);
+                Integer closeCode = client.closeCode(Duration.ofMillis(100));
+                boolean refused = (message != null && (message.path("type").asString().equals("error")
+                        || message.path("payload").toString().contains("UNAUTHENTICATED")))
+                        || (closeCode != null && (closeCode == 4401 || closeCode == 4403));
+                assertThat(refused).as("message %s, close code %s", message, closeCode).isTrue();
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.ordergraph.e2e.support;
+
+import tools.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One graphql-transport-ws connection with one subscription, as Apollo Client or graphql-ws would
+ * open it: the token in {@code connection_init}, then {@code subscribe}; {@code next}, {@code error}
+ * and {@code complete} messages are queued for the test to read.
+ */
+public final class GraphQlWsClient implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+    private final boolean reading;
+    private WebSocket socket;
+
+    private GraphQlWsClient(boolean reading) {
+        this.reading = reading;
+    }
+
+    /** Connects, waits for {@code connection_ack}, and subscribes. */
+    public static GraphQlWsClient subscribe(URI httpUrl, String token, String query, Map<String, ?> variables) {
+        return open(httpUrl, token, query, variables, true);
+    }
+
+    /**
+     * Like {@link #subscribe} but never reads past the first messages: a client whose network or
+     * event loop cannot keep up.
+     */
+    public static GraphQlWsClient subscribeWithoutReading(URI httpUrl, String token, String query, Map<String, ?> variables) {
+        return open(httpUrl, token, query, variables, false);
+    }
+
+    private static GraphQlWsClient open(URI httpUrl, String token, String query, Map<String, ?> variables, boolean reading) {
+        GraphQlWsClient client = new GraphQlWsClient(reading);
+        URI ws = URI.create(httpUrl.toString().replaceFirst("^http", "ws"));
+        client.socket = HTTP.newWebSocketBuilder().subprotocols("graphql-transport-ws")
+                .connectTimeout(Duration.ofSeconds(5))
+                .buildAsync(ws, client.new Listener()).join();
+        Map<String, Object> payload = new LinkedHashMap<>();
+        if (token != null) {
+            payload.put("Authorization", "Bearer " + token);
+        }
+        client.send(Map.of("type", "connection_init", "payload", payload));
+        try {
+            CompletableFuture.anyOf(client.acknowledged, client.closed).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("No connection_ack from " + ws, e);
+        }
+        if (client.acknowledged.isDone()) {
+            Map<String, Object> subscribePayload = new LinkedHashMap<>();
+            subscribePayload.put("query", query);
+            subscribePayload.put("variables", variables);
+            client.send(Map.of("id", "1", "type", "subscribe", "payload", subscribePayload));
+        }
+        return client;
+    }
+
+    /** The next message ({@code next}, {@code error} or {@code complete}), or {@code null} after {@code timeout}. */
+    public JsonNode poll(Duration timeout) {
+        try {
+            return messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The payloads' {@code data} of the next {@code count} {@code next} messages; fails on anything else or on time-out. */
+    public List<JsonNode> awaitData(int count, Duration timeout) {
+        List<JsonNode> data = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (data.size() < count) {
+            JsonNode message = poll(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (message == null) {
+                throw new AssertionError("Received " + data.size() + " of " + count + " events within " + timeout + ": " + data);
+            }
+            if (!"next".equals(message.path("type").asString()) || message.path("payload").has("errors")) {
+                throw new AssertionError("Expected a next message, got " + message + " after " + data.size() + " events");
+            }
+            data.add(message.path("payload").path("data"));
+        }
+        return data;
+    }
+
+    /** Asserts that nothing arrives for {@code quiet}. */
+    public void assertNothingFor(Duration quiet) {
+        JsonNode message = poll(quiet);
+        if (message != null) {
+            throw new AssertionError("Expected no message, got " + message);
+        }
+    }
+
+    /** The close code once the server closed the connection, or {@code null} if it is still open after {@code timeout}. */
+    public Integer closeCode(Duration timeout) {
+        try {
+            return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        }
+        socket.abort();
+    }
+
+    private void send(Map<String, ?> message) {
+        socket.sendText(GraphQlClient.JSON.writeValueAsString(message), true).join();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                JsonNode message = GraphQlClient.JSON.readTree(partial.toString());
+                partial.setLength(0);
+                switch (message.path("type").asString()) {
+                    case "connection_ack" -> acknowledged.complete(null);
+                    case "ping" -> webSocket.sendText("{\"type\":\"pong\"}", true);
+                    default -> messages.add(message);
+                }
+            }
+            if (reading || !acknowledged.isDone()) {
+                webSocket.request(1);
+            }
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closed.complete(-1);
+        }
+    }
+}
