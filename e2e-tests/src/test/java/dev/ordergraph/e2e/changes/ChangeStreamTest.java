@@ -13,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -103,6 +105,31 @@ class ChangeStreamTest extends ChangeTest {
             assertThat(first.path("orderChanges").path("order").path("id").asString()).isEqualTo(TestData.globalId("Order", marker));
             client.assertNothingFor(Duration.ofMillis(500));
         }
+    }
+
+    @Test
+    void serverSentEventsCarryTheSameChangesToClientsWithoutWebSockets() throws Exception {
+        long owner = TestData.user("sse");
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(stack.gatewayUrl())
+                .header("Accept", "text/event-stream")
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + Tokens.viewer(owner))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"query\":\"subscription { orderChanges { action order { id user { username } } } }\"}"))
+                .build();
+        java.net.http.HttpResponse<java.util.stream.Stream<String>> response = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        awaitSubscribed(1);
+        long id = TestData.orders(owner, 1, LocalDate.of(2026, 8, 3), "PAID").getFirst();
+
+        String event = CompletableFuture.supplyAsync(() -> response.body()
+                        .filter(line -> line.startsWith("data:") && line.contains("orderChanges"))
+                        .findFirst().orElseThrow())
+                .get(20, TimeUnit.SECONDS);
+        response.body().close();
+
+        assertThat(event).contains("CREATED").contains(TestData.globalId("Order", id)).contains(TestData.username(owner));
     }
 
     /** One event per row, no repeats (an UPDATE visits rows in no particular order). */

@@ -28,7 +28,7 @@ public final class GraphQlWsClient implements AutoCloseable {
     private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final CompletableFuture<Void> acknowledged = new CompletableFuture<>();
-    private final boolean reading;
+    private volatile boolean reading;
     private WebSocket socket;
 
     private GraphQlWsClient(boolean reading) {
@@ -71,6 +71,12 @@ public final class GraphQlWsClient implements AutoCloseable {
             client.send(Map.of("id", "1", "type", "subscribe", "payload", subscribePayload));
         }
         return client;
+    }
+
+    /** A client created without reading starts reading now, to see what the server sent. */
+    public void resumeReading() {
+        reading = true;
+        socket.request(Long.MAX_VALUE);
     }
 
     /** The next message ({@code next}, {@code error} or {@code complete}), or {@code null} after {@code timeout}. */

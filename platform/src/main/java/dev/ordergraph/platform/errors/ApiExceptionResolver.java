@@ -44,7 +44,7 @@ public class ApiExceptionResolver extends DataFetcherExceptionResolverAdapter {
                 .build();
     }
 
-    private static ErrorType errorType(ErrorCode code) {
+    static ErrorType errorType(ErrorCode code) {
         return switch (code) {
             case UNAUTHENTICATED -> ErrorType.UNAUTHORIZED;
             case FORBIDDEN -> ErrorType.FORBIDDEN;

@@ -1,6 +1,7 @@
 package dev.ordergraph.platform.security;
 
 import dev.ordergraph.platform.errors.ApiExceptionResolver;
+import dev.ordergraph.platform.errors.ApiSubscriptionExceptionResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -76,5 +77,10 @@ public class SecurityAutoConfiguration {
     @Bean
     ApiExceptionResolver apiExceptionResolver() {
         return new ApiExceptionResolver();
+    }
+
+    @Bean
+    ApiSubscriptionExceptionResolver apiSubscriptionExceptionResolver() {
+        return new ApiSubscriptionExceptionResolver();
     }
 }

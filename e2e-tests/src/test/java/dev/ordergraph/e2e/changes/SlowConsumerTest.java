@@ -1,0 +1,62 @@
+package dev.ordergraph.e2e.changes;
+
+import dev.ordergraph.e2e.support.GraphQlWsClient;
+import dev.ordergraph.e2e.support.Sql;
+import dev.ordergraph.e2e.support.TestData;
+import dev.ordergraph.e2e.support.Tokens;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A subscriber that stops reading is cut off with SLOW_CONSUMER once its buffer is full, while a
+ * subscriber that keeps up receives every event. Directly against orders-service: the gateway
+ * would otherwise absorb the backlog in its own buffers first.
+ */
+class SlowConsumerTest extends ChangeTest {
+
+    private static final int ROWS = 10_000;
+    /**
+     * About 9 KB per event (the same order under 150 aliases), so that 10,000 events overflow what the
+     * kernel's socket buffers on both ends absorb (tens of MB on loopback) and then the server's buffer
+     * of 2,048 events.
+     */
+    private static final String CHANGES_FAT = "subscription($filter: OrderFilter) { orderChanges(filter: $filter) { action cursor "
+            + IntStream.range(0, 150).mapToObj(i -> "o" + i + ": order { id state date }")
+                    .collect(Collectors.joining(" "))
+            + " } }";
+
+    @Test
+    void aSubscriberThatStopsReadingIsCutOffWhileAFastOneKeepsEveryEvent() {
+        long owner = TestData.user("slow");
+        long staff = TestData.user("slowstaff");
+        Map<String, Object> onlyOwner = Map.of("filter", Map.of("userId", TestData.globalId("User", owner)));
+        try (GraphQlWsClient fast = GraphQlWsClient.subscribe(stack.ordersUrl(), Tokens.staff(staff), ChangeStreamTest.CHANGES_LEAN, onlyOwner)) {
+            awaitSubscribed(1);
+            Sql.orders("insert into orders (date, state, user_id) select date '2026-12-01', 'UNPAID', " + owner
+                    + " from generate_series(1, " + ROWS + ")");
+            fast.awaitData(ROWS, Duration.ofSeconds(90)); // the inserts are through: what follows is the update alone
+            GraphQlWsClient slow = GraphQlWsClient.subscribeWithoutReading(stack.ordersUrl(), Tokens.staff(staff),
+                    CHANGES_FAT, onlyOwner);
+            awaitSubscribed(2);
+
+            Sql.orders("update orders set state = 'PAID' where user_id = " + owner);
+
+            ChangeStreamTest.assertExactlyOnce(fast.awaitData(ROWS, Duration.ofSeconds(90)), "UPDATED");
+            slow.resumeReading();
+            JsonNode last = null;
+            for (JsonNode message = slow.poll(Duration.ofSeconds(10)); message != null; message = slow.poll(Duration.ofSeconds(2))) {
+                last = message;
+            }
+            assertThat(last).as("the slow subscriber's last message").isNotNull();
+            assertThat(last.toString()).contains("SLOW_CONSUMER");
+            slow.close();
+        }
+    }
+}
