@@ -8,6 +8,7 @@
 //   CORS_ORIGINS   comma-separated allowed origins; `scheme://host:*` allows any port of that host
 //   MAX_DEPTH      maximum operation depth (12)
 //   MAX_TOKENS     maximum operation size in GraphQL tokens (2000)
+//   MAX_REQUEST_BYTES  largest request body accepted, in bytes (102400); larger ones get a 413
 //   NODE_ENV       `production`: no introspection, no field suggestions, no GraphiQL, and no
 //                  cross-origin access unless CORS_ORIGINS is set
 //   LOG_LEVEL      debug | info | warn | error (info)
@@ -173,6 +174,28 @@ const useSubscriptionAuthorization = (): GatewayPlugin => ({
   },
 });
 
+/**
+ * Refuses a request whose declared body is larger than MAX_REQUEST_BYTES before reading it: the
+ * token limit does not catch a single 1 MB string, and no operation of this API needs such a body.
+ */
+const useRequestSizeLimit = (maxBytes: number): GatewayPlugin => ({
+  onRequest({ request, endResponse, fetchAPI }) {
+    const length = Number(request.headers.get('content-length') ?? 0);
+    if (length > maxBytes) {
+      const body = {
+        errors: [{
+          message: `The request body is ${length} bytes; at most ${maxBytes} are accepted.`,
+          extensions: { code: 'REQUEST_TOO_LARGE' },
+        }],
+      };
+      endResponse(new fetchAPI.Response(JSON.stringify(body), {
+        status: 413,
+        headers: { 'content-type': 'application/json' },
+      }));
+    }
+  },
+});
+
 /** The CORS answer depends on the request's Origin: tell caches so. */
 const useVaryOrigin = (): GatewayPlugin => ({
   onResponse({ response }) {
@@ -245,5 +268,5 @@ export const gatewayConfig = defineConfig({
 
   logging: (env.LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | undefined) || 'info',
 
-  plugins: () => [useSubscriptionAuthorization(), useVaryOrigin()],
+  plugins: () => [useRequestSizeLimit(positiveInt('MAX_REQUEST_BYTES', 102400)), useSubscriptionAuthorization(), useVaryOrigin()],
 });

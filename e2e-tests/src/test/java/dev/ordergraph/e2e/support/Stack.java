@@ -38,18 +38,18 @@ public final class Stack {
 
     private final Path root = repoRoot();
     private final Path logs = root.resolve("e2e-tests/target/e2e-logs");
+    private final String javaCommand = ProcessHandle.current().info().command().orElse("java");
     public final ServiceProcess users;
     public final ServiceProcess orders;
     public final ServiceProcess gateway;
 
     private Stack() {
-        String java = ProcessHandle.current().info().command().orElse("java");
         users = new ServiceProcess("users-service",
-                List.of(java, "-jar", root.resolve("users-service/target/users-service.jar").toString()),
+                List.of(javaCommand, "-jar", root.resolve("users-service/target/users-service.jar").toString()),
                 root, serviceEnv(Map.of("USERS_PORT", String.valueOf(USERS_PORT), "USERS_DB", USERS_DB)),
                 URI.create("http://127.0.0.1:" + USERS_PORT + "/actuator/health"), logs);
         orders = new ServiceProcess("orders-service",
-                List.of(java, "-jar", root.resolve("orders-service/target/orders-service.jar").toString()),
+                List.of(javaCommand, "-jar", root.resolve("orders-service/target/orders-service.jar").toString()),
                 root, serviceEnv(Map.of("ORDERS_PORT", String.valueOf(ORDERS_PORT), "ORDERS_DB", ORDERS_DB,
                         "ORDERGRAPH_CDC_SLOTNAME", CDC_SLOT, "ORDERGRAPH_CDC_PUBLICATIONNAME", CDC_SLOT)),
                 URI.create("http://127.0.0.1:" + ORDERS_PORT + "/actuator/health"), logs);
@@ -60,6 +60,22 @@ public final class Stack {
                         "USERS_URL", "http://127.0.0.1:" + USERS_PORT + "/graphql",
                         "ORDERS_URL", "http://127.0.0.1:" + ORDERS_PORT + "/graphql"),
                 URI.create("http://127.0.0.1:" + GATEWAY_PORT + "/healthcheck"), logs);
+    }
+
+    /**
+     * One more users-service on the test database with its own {@code settings} (e.g. atomic
+     * mutations off), started and healthy; the caller stops it.
+     */
+    public ServiceProcess startUsersService(int port, Map<String, String> settings) {
+        Map<String, String> own = new HashMap<>(settings);
+        own.put("USERS_PORT", String.valueOf(port));
+        own.put("USERS_DB", USERS_DB);
+        ServiceProcess service = new ServiceProcess("users-service-" + port,
+                List.of(javaCommand, "-jar", root.resolve("users-service/target/users-service.jar").toString()),
+                root, serviceEnv(own), URI.create("http://127.0.0.1:" + port + "/actuator/health"), logs);
+        service.start();
+        service.awaitHealthy(Duration.ofSeconds(180));
+        return service;
     }
 
     /** The running stack, started on first use. */

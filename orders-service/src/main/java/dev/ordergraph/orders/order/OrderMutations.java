@@ -1,0 +1,125 @@
+package dev.ordergraph.orders.order;
+
+import com.netflix.graphql.dgs.DgsComponent;
+import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
+import com.netflix.graphql.dgs.DgsMutation;
+import com.netflix.graphql.dgs.InputArgument;
+import dev.ordergraph.orders.changes.OrderRow;
+import dev.ordergraph.orders.generated.DgsConstants;
+import dev.ordergraph.orders.generated.types.CreateOrderInput;
+import dev.ordergraph.orders.generated.types.CreateOrderPayload;
+import dev.ordergraph.orders.generated.types.DeleteOrderInput;
+import dev.ordergraph.orders.generated.types.DeleteOrderPayload;
+import dev.ordergraph.orders.generated.types.FieldError;
+import dev.ordergraph.orders.generated.types.UpdateOrderInput;
+import dev.ordergraph.orders.generated.types.UpdateOrderPayload;
+import dev.ordergraph.platform.errors.ApiException;
+import dev.ordergraph.platform.mutation.FieldProblem;
+import dev.ordergraph.platform.mutation.InputProblems;
+import dev.ordergraph.platform.mutation.InvalidInput;
+import dev.ordergraph.platform.mutation.MutationResult;
+import dev.ordergraph.platform.mutation.MutationRunner;
+import dev.ordergraph.platform.security.Viewer;
+import jakarta.validation.Validator;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code createOrder}, {@code updateOrder} and {@code deleteOrder}. Permission checks run inside the
+ * runner's work, on the row locked for the write, so a refused field also rolls back the rest of an
+ * atomic request.
+ */
+@DgsComponent
+public class OrderMutations {
+
+    private static final String ORDER = DgsConstants.ORDER.TYPE_NAME;
+    private static final String USER = DgsConstants.USER.TYPE_NAME;
+
+    private final MutationRunner mutations;
+    private final Validator validator;
+
+    public OrderMutations(MutationRunner mutations, Validator validator) {
+        this.mutations = mutations;
+        this.validator = validator;
+    }
+
+    @DgsMutation
+    public CreateOrderPayload createOrder(@InputArgument CreateOrderInput input, DgsDataFetchingEnvironment env) {
+        MutationResult<OrderRow> result = mutations.run(env, List.of(), jdbc -> {
+            Viewer viewer = Viewer.required(env);
+            InputProblems problems = new InputProblems();
+            Long userId = problems.globalId("userId", input.getUserId(), USER);
+            problems.validate(validator, new OrderDate(input.getDate())).throwIfAny();
+            long owner = userId == null ? viewer.userId() : userId;
+            if (owner != viewer.userId() && !viewer.staff()) {
+                throw ApiException.forbidden("Only staff may place an order for another user.");
+            }
+            return OrderWrites.insert(jdbc, input.getDate(), input.getState(), owner);
+        });
+        return CreateOrderPayload.newBuilder()
+                .order(result.entity() == null ? null : result.entity().toGraphQl())
+                .errors(toGraphQl(result.errors()))
+                .clientMutationId(input.getClientMutationId())
+                .build();
+    }
+
+    @DgsMutation
+    public UpdateOrderPayload updateOrder(@InputArgument UpdateOrderInput input, DgsDataFetchingEnvironment env) {
+        Map<String, Object> raw = env.getArgument("input");
+        MutationResult<OrderRow> result = mutations.run(env, List.of(), jdbc -> {
+            Viewer viewer = Viewer.required(env);
+            InputProblems problems = new InputProblems();
+            Long id = problems.globalId("id", input.getId(), ORDER);
+            Long userId = problems.globalId("userId", input.getUserId(), USER);
+            problems.validate(validator, new OrderDate(input.getDate()))
+                    .rejectNull(raw, "date").rejectNull(raw, "state").rejectNull(raw, "userId")
+                    .throwIfAny();
+            OrderRow current = changeable(jdbc, id, viewer);
+            if (userId != null && userId != current.userId() && !viewer.staff()) {
+                throw ApiException.forbidden("Only staff may move an order to another user.");
+            }
+            return OrderWrites.update(jdbc, id, input.getDate(), input.getState(), userId);
+        });
+        return UpdateOrderPayload.newBuilder()
+                .order(result.entity() == null ? null : result.entity().toGraphQl())
+                .errors(toGraphQl(result.errors()))
+                .clientMutationId(input.getClientMutationId())
+                .build();
+    }
+
+    @DgsMutation
+    public DeleteOrderPayload deleteOrder(@InputArgument DeleteOrderInput input, DgsDataFetchingEnvironment env) {
+        MutationResult<OrderRow> result = mutations.run(env, List.of(), jdbc -> {
+            Viewer viewer = Viewer.required(env);
+            InputProblems problems = new InputProblems();
+            Long id = problems.globalId("id", input.getId(), ORDER);
+            problems.throwIfAny();
+            OrderRow current = changeable(jdbc, id, viewer);
+            OrderWrites.delete(jdbc, id);
+            return current;
+        });
+        return DeleteOrderPayload.newBuilder()
+                .order(result.entity() == null ? null : result.entity().toGraphQl())
+                .deletedOrderId(result.entity() == null ? null : result.entity().toGraphQl().getId())
+                .errors(toGraphQl(result.errors()))
+                .clientMutationId(input.getClientMutationId())
+                .build();
+    }
+
+    /** The order, locked; a field error when there is none, {@code FORBIDDEN} when it is not the viewer's to change. */
+    private static OrderRow changeable(JdbcClient jdbc, long id, Viewer viewer) {
+        OrderRow current = OrderWrites.lock(jdbc, id).orElseThrow(() -> InvalidInput.of("id", "there is no order with this ID"));
+        if (!viewer.canSee(current.userId())) {
+            throw ApiException.forbidden("Only the order's owner and staff may change it.");
+        }
+        return current;
+    }
+
+    private static List<FieldError> toGraphQl(List<FieldProblem> problems) {
+        return problems.stream()
+                .map(p -> FieldError.newBuilder().field(p.field()).messages(p.messages()).build())
+                .toList();
+    }
+}

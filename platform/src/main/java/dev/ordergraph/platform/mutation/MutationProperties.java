@@ -1,0 +1,12 @@
+package dev.ordergraph.platform.mutation;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param atomic whether all mutation fields of one request share one transaction, rolled back
+ *               together when any of them fails (env {@code ORDERGRAPH_MUTATIONS_ATOMIC})
+ */
+@ConfigurationProperties("ordergraph.mutations")
+public record MutationProperties(@DefaultValue("true") boolean atomic) {
+}
