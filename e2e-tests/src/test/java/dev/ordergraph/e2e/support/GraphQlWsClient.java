@@ -29,6 +29,7 @@ public final class GraphQlWsClient implements AutoCloseable {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final CompletableFuture<Void> acknowledged = new CompletableFuture<>();
     private volatile boolean reading;
+    private volatile long firstMessageAt;
     private WebSocket socket;
 
     private GraphQlWsClient(boolean reading) {
@@ -106,6 +107,11 @@ public final class GraphQlWsClient implements AutoCloseable {
         return data;
     }
 
+    /** {@link System#nanoTime()} when the first message after {@code connection_ack} arrived, 0 before. */
+    public long firstMessageAt() {
+        return firstMessageAt;
+    }
+
     /** Asserts that nothing arrives for {@code quiet}. */
     public void assertNothingFor(Duration quiet) {
         JsonNode message = poll(quiet);
@@ -152,7 +158,12 @@ public final class GraphQlWsClient implements AutoCloseable {
                 switch (message.path("type").asString()) {
                     case "connection_ack" -> acknowledged.complete(null);
                     case "ping" -> webSocket.sendText("{\"type\":\"pong\"}", true);
-                    default -> messages.add(message);
+                    default -> {
+                        if (firstMessageAt == 0) {
+                            firstMessageAt = System.nanoTime();
+                        }
+                        messages.add(message);
+                    }
                 }
             }
             if (reading || !acknowledged.isDone()) {
