@@ -28,6 +28,8 @@ public final class Stack {
     public static final String ORDERS_DB = "ordergraph_e2e_orders";
     /** Replication slots are per cluster, not per database: the tests' slot must not be a dev stack's. */
     public static final String CDC_SLOT = "ordergraph_e2e_orders";
+    /** How far a subscriber may fall behind before SLOW_CONSUMER (set by the build: small for tests). */
+    public static final int CDC_MAX_LAG = Integer.parseInt(System.getProperty("e2e.cdcMaxLag", "20000"));
     static final String PGHOST = env("PGHOST", "127.0.0.1");
     static final String PGPORT = env("PGPORT", "5432");
     static final String PGUSER = env("PGUSER", "postgres");
@@ -51,7 +53,8 @@ public final class Stack {
         orders = new ServiceProcess("orders-service",
                 List.of(javaCommand, "-jar", root.resolve("orders-service/target/orders-service.jar").toString()),
                 root, serviceEnv(Map.of("ORDERS_PORT", String.valueOf(ORDERS_PORT), "ORDERS_DB", ORDERS_DB,
-                        "ORDERGRAPH_CDC_SLOTNAME", CDC_SLOT, "ORDERGRAPH_CDC_PUBLICATIONNAME", CDC_SLOT)),
+                        "ORDERGRAPH_CDC_SLOTNAME", CDC_SLOT, "ORDERGRAPH_CDC_PUBLICATIONNAME", CDC_SLOT,
+                        "ORDERGRAPH_CDC_MAXLAG", String.valueOf(CDC_MAX_LAG))),
                 URI.create("http://127.0.0.1:" + ORDERS_PORT + "/actuator/health"), logs);
         gateway = new ServiceProcess("gateway",
                 List.of("node", "node_modules/@graphql-hive/gateway/dist/bin.js", "supergraph"),

@@ -20,7 +20,8 @@ import java.time.Duration;
  * @param offsetTable       table in the orders database where the engine keeps its position
  * @param replayWindow      how many recent changes are held for {@code after:} resumes; older
  *                          cursors get {@code CURSOR_EXPIRED}
- * @param subscriberBuffer  changes buffered per subscriber before it is cut off as {@code SLOW_CONSUMER}
+ * @param maxLag            how many changes a subscriber may fall behind the newest before it is cut
+ *                          off as {@code SLOW_CONSUMER}; at most the replay window, which it reads from
  * @param restartDelay      wait before restarting a failed engine
  */
 @ConfigurationProperties("ordergraph.cdc")
@@ -32,6 +33,6 @@ public record CdcProperties(
         @DefaultValue("10s") Duration heartbeatInterval,
         @DefaultValue("ordergraph_cdc_offsets") String offsetTable,
         @DefaultValue("20000") int replayWindow,
-        @DefaultValue("2048") int subscriberBuffer,
+        @DefaultValue("20000") int maxLag,
         @DefaultValue("2s") Duration restartDelay) {
 }

@@ -12,9 +12,7 @@ import reactor.core.publisher.Flux;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,17 +23,20 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
- * Fans committed changes out to the subscriptions they concern. Each event is decoded once, then
- * offered only to the subscribers indexed under its order id, its old and new owner, and staff:
- * the cost of an event grows with the subscribers it matches, not with all subscribers. Recent
- * events are kept in a bounded window so a client can resume with {@code after: cursor}.
+ * Fans committed changes out to the subscriptions they concern. Each event is decoded once and kept
+ * once, in a bounded window (a ring by sequence) that every subscriber reads at its own pace and
+ * from which a client resumes with {@code after: cursor}. An event wakes only the subscribers
+ * indexed under its order id, its old and new owner, and staff: its cost grows with the
+ * subscribers it matches, not with all subscribers.
  */
 @Component
 public class ChangeFeed {
 
     private final CdcProperties properties;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Deque<OrderChangeEvent> window = new ArrayDeque<>();
+    /** The window: the event with sequence {@code s} is at {@code s % length} while {@code s >= oldest}. */
+    private final OrderChangeEvent[] window;
+    private long oldest = 1;
     /** The window by change identity: finds a resume cursor and recognises redelivered changes. */
     private final Map<ChangePosition, Long> sequenceOf = new HashMap<>();
     private final Map<ChangeSubscriber.Route, Set<ChangeSubscriber>> routes = new ConcurrentHashMap<>();
@@ -47,6 +48,7 @@ public class ChangeFeed {
 
     public ChangeFeed(CdcProperties properties, MeterRegistry registry) {
         this.properties = properties;
+        this.window = new OrderChangeEvent[properties.replayWindow()];
         this.events = Counter.builder("ordergraph.changes.events").description("Order changes published to subscribers").register(registry);
         this.duplicates = Counter.builder("ordergraph.changes.duplicates").description("Redelivered changes dropped").register(registry);
         this.commitToPublish = Timer.builder("ordergraph.changes.lag").description("From commit to publish to subscribers")
@@ -59,9 +61,11 @@ public class ChangeFeed {
         lock.lock();
         try {
             for (OrderChangeEvent event : recent) {
-                window.addLast(event);
-                sequenceOf.put(event.position(), event.sequence());
-                sequence = event.sequence();
+                if (sequence == 0) {
+                    oldest = event.sequence();
+                }
+                sequence = event.sequence() - 1;
+                append(event);
             }
         } finally {
             lock.unlock();
@@ -81,12 +85,8 @@ public class ChangeFeed {
                     duplicates.increment();
                     continue;
                 }
-                OrderChangeEvent event = decoded.sequenced(++sequence);
-                window.addLast(event);
-                sequenceOf.put(event.position(), event.sequence());
-                if (window.size() > properties.replayWindow()) {
-                    sequenceOf.remove(window.removeFirst().position());
-                }
+                OrderChangeEvent event = decoded.sequenced(sequence + 1);
+                append(event);
                 published.add(event);
                 route(event);
                 events.increment();
@@ -105,7 +105,7 @@ public class ChangeFeed {
     long oldestSequence() {
         lock.lock();
         try {
-            return window.isEmpty() ? sequence + 1 : window.getFirst().sequence();
+            return oldest;
         } finally {
             lock.unlock();
         }
@@ -116,33 +116,53 @@ public class ChangeFeed {
     }
 
     /**
-     * Opens a subscription. Registration and the replay of {@code after} happen under the publishing
-     * lock, so no change falls between them: each is delivered once, from the replay or live.
+     * Opens a subscription. Registration and the position it starts reading from are fixed under
+     * the publishing lock, so no change falls between them: each is delivered once, from the window
+     * (replay of {@code after}) or live.
      */
     public Flux<ChangeSubscriber.Delivery> subscribe(ChangeSubscriber.Route route, Viewer viewer,
                                                      Predicate<OrderRow> filter, ChangePosition after) {
         lock.lock();
         try {
-            long replayFrom = after == null ? sequence : replayStart(after);
+            long first = (after == null ? sequence : replayStart(after)) + 1;
             ChangeSubscriber[] self = new ChangeSubscriber[1];
-            ChangeSubscriber subscriber = new ChangeSubscriber(viewer, route, filter, properties.subscriberBuffer(), sequence,
-                    () -> unregister(self[0]));
+            ChangeSubscriber subscriber = new ChangeSubscriber(this, viewer, route, filter, first, first <= sequence,
+                    Math.min(properties.maxLag(), window.length), () -> unregister(self[0]));
             self[0] = subscriber;
-            List<ChangeSubscriber.Delivery> replay = new ArrayList<>();
-            for (OrderChangeEvent event : window) {
-                if (event.sequence() > replayFrom && concerns(route, event)) {
-                    OrderChange change = subscriber.view(event);
-                    if (change != null) {
-                        replay.add(new ChangeSubscriber.Delivery(change, event.txId()));
-                    }
-                }
-            }
             routes.compute(route, (r, set) -> {
                 Set<ChangeSubscriber> subscribers = set != null ? set : ConcurrentHashMap.newKeySet();
                 subscribers.add(subscriber);
                 return subscribers;
             });
-            return subscriber.flux(replay);
+            return subscriber.flux();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Up to {@code max} events for {@code route} from a subscriber's reading position. */
+    record Slice(List<OrderChangeEvent> events, long next, boolean more) {
+    }
+
+    /**
+     * The events from sequence {@code from} on that concern {@code route}, at most {@code max};
+     * {@code null} when {@code from} has already left the window.
+     */
+    Slice read(ChangeSubscriber.Route route, long from, int max) {
+        lock.lock();
+        try {
+            if (from < oldest) {
+                return null;
+            }
+            List<OrderChangeEvent> found = new ArrayList<>(Math.min(max, 64));
+            long at = from;
+            for (; at <= sequence && found.size() < max; at++) {
+                OrderChangeEvent event = window[(int) (at % window.length)];
+                if (event != null && event.sequence() == at && concerns(route, event)) {
+                    found.add(event);
+                }
+            }
+            return new Slice(found, at, at <= sequence);
         } finally {
             lock.unlock();
         }
@@ -163,6 +183,19 @@ public class ChangeFeed {
                 "This cursor is older than the changes the service still holds; subscribe again without 'after'.");
     }
 
+    /** Adds {@code event} (the next sequence) to the window, dropping the oldest when it is full. */
+    private void append(OrderChangeEvent event) {
+        int slot = (int) (event.sequence() % window.length);
+        OrderChangeEvent evicted = window[slot];
+        if (evicted != null) {
+            sequenceOf.remove(evicted.position());
+            oldest = evicted.sequence() + 1;
+        }
+        window[slot] = event;
+        sequenceOf.put(event.position(), event.sequence());
+        sequence = event.sequence();
+    }
+
     private void route(OrderChangeEvent event) {
         Set<ChangeSubscriber> targets = new LinkedHashSet<>();
         addAll(targets, new ChangeSubscriber.Route.ByOrder(event.orderId()));
@@ -174,7 +207,7 @@ public class ChangeFeed {
         }
         addAll(targets, new ChangeSubscriber.Route.All());
         for (ChangeSubscriber subscriber : targets) {
-            subscriber.offer(event);
+            subscriber.wake(event.sequence(), sequence);
         }
     }
 

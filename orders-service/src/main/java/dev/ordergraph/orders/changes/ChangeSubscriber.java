@@ -6,22 +6,23 @@ import dev.ordergraph.platform.errors.ApiException;
 import dev.ordergraph.platform.errors.ErrorCode;
 import dev.ordergraph.platform.security.Viewer;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
-import reactor.util.concurrent.Queues;
+import reactor.core.publisher.FluxSink;
 
 import java.time.ZoneOffset;
-import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * One live subscription: which changes it wants, what its viewer may see, and a bounded buffer
- * between the feed (one thread for everyone) and this client's socket. When the buffer is full the
- * subscriber is cut off with {@code SLOW_CONSUMER}: the feed never waits for one client and never
- * buffers without bound.
+ * One live subscription: which changes it wants, what its viewer may see, and how far it has read.
+ * It holds no events of its own: it is a cursor into the feed's window, read as fast as its client
+ * asks (Reactive Streams demand). A burst of 10,000 changes costs each subscriber nothing until it
+ * reads them, and a subscriber that falls further behind than {@code maxLag} changes is cut off
+ * with {@code SLOW_CONSUMER}; the feed never waits for a client and memory does not grow with them.
  */
 public final class ChangeSubscriber {
 
-    /** What the feed indexes a subscriber by, so an event is offered only to those it may concern. */
+    /** What the feed indexes a subscriber by, so an event wakes only those it may concern. */
     public sealed interface Route {
         /** Changes to one order. */
         record ByOrder(long orderId) implements Route {
@@ -36,59 +37,106 @@ public final class ChangeSubscriber {
         }
     }
 
+    /** A change as this subscriber sees it, with the transaction that made it. */
+    public record Delivery(OrderChange change, long txId) {
+    }
+
+    private static final long NOTHING = Long.MAX_VALUE;
+    /** Events read from the window per step: bounds the time the feed's lock is held for one reader. */
+    private static final int READ_STEP = 256;
+
+    private final ChangeFeed feed;
     private final Viewer viewer;
     private final Route route;
     private final Predicate<OrderRow> filter;
-    private final Sinks.Many<Delivery> sink;
+    private final long maxLag;
     private final Runnable onClose;
-    private long lastDelivered;
+    /** The oldest sequence routed to this subscriber and not read yet; {@link #NOTHING} when none. */
+    private final AtomicLong unread = new AtomicLong(NOTHING);
+    private final AtomicInteger draining = new AtomicInteger();
+    /** Where reading continues; only the draining thread touches it. */
+    private long next;
+    private volatile FluxSink<Delivery> sink;
+    private volatile ApiException failure;
     private volatile boolean closed;
 
-    ChangeSubscriber(Viewer viewer, Route route, Predicate<OrderRow> filter, int buffer, long deliveredUpTo, Runnable onClose) {
+    ChangeSubscriber(ChangeFeed feed, Viewer viewer, Route route, Predicate<OrderRow> filter, long firstSequence,
+                     boolean replay, long maxLag, Runnable onClose) {
+        this.feed = feed;
         this.viewer = viewer;
         this.route = route;
         this.filter = filter;
-        this.sink = Sinks.many().unicast().onBackpressureBuffer(Queues.<Delivery>get(buffer).get());
-        this.lastDelivered = deliveredUpTo;
+        this.maxLag = maxLag;
         this.onClose = onClose;
+        this.next = firstSequence;
+        if (replay) {
+            unread.set(firstSequence); // changes already in the window after the client's cursor
+        }
     }
 
     Route route() {
         return route;
     }
 
-    /** A change as this subscriber sees it, with the transaction that made it. */
-    public record Delivery(OrderChange change, long txId) {
-    }
-
-    /** The events for this client: first {@code replay} (already selected for it), then live ones. */
-    Flux<Delivery> flux(List<Delivery> replay) {
-        return Flux.concat(Flux.fromIterable(replay), sink.asFlux())
-                .doFinally(signal -> close());
+    Flux<Delivery> flux() {
+        return Flux.<Delivery>create(created -> {
+            if (failure != null) {
+                created.error(failure); // cut off between subscribing to the feed and the client's first request
+                return;
+            }
+            sink = created;
+            created.onRequest(demand -> drain());
+            created.onDispose(this::close);
+        }).doFinally(signal -> close());
     }
 
     /**
-     * Offers one event; called by the feed's single publishing thread in commit order. The event is
-     * translated for this viewer: an order that leaves the viewer's scope arrives as DELETED, one
-     * that enters it as CREATED.
+     * The feed published the change with {@code sequence}, which may concern this subscriber; called
+     * by the publishing thread, in commit order, under the feed's lock.
      */
-    void offer(OrderChangeEvent event) {
-        if (closed || event.sequence() <= lastDelivered) {
-            return; // already delivered (at-least-once redelivery, or replayed at subscribe)
-        }
-        OrderChange change = view(event);
-        lastDelivered = event.sequence();
-        if (change == null) {
+    void wake(long sequence, long newest) {
+        if (closed) {
             return;
         }
-        Sinks.EmitResult result = sink.tryEmitNext(new Delivery(change, event.txId()));
-        if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
-            sink.tryEmitError(new ApiException(ErrorCode.SLOW_CONSUMER,
-                    "This subscription fell more than its buffer behind and was closed; resume with the last cursor received."));
-            close();
-        } else if (result.isFailure()) {
-            close(); // cancelled or terminated by the client
+        long oldestUnread = unread.accumulateAndGet(sequence, Math::min);
+        if (newest - oldestUnread >= maxLag) {
+            fail(); // it has not read changes that are about to leave the window it reads from
+            return;
         }
+        drain();
+    }
+
+    /** Reads what the client asked for, from where it stopped; one thread at a time. */
+    private void drain() {
+        if (draining.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            FluxSink<Delivery> out = sink;
+            while (out != null && !closed && out.requestedFromDownstream() > 0) {
+                long from = unread.getAndSet(NOTHING);
+                if (from == NOTHING) {
+                    break;
+                }
+                ChangeFeed.Slice slice = feed.read(route, Math.max(next, from), (int) Math.min(out.requestedFromDownstream(), READ_STEP));
+                if (slice == null) {
+                    fail(); // the window moved past what this subscriber had still to read
+                    return;
+                }
+                next = slice.next();
+                if (slice.more()) {
+                    unread.accumulateAndGet(slice.next(), Math::min);
+                }
+                for (OrderChangeEvent event : slice.events()) {
+                    OrderChange change = view(event);
+                    if (change != null) {
+                        out.next(new Delivery(change, event.txId()));
+                    }
+                }
+            }
+            missed = draining.addAndGet(-missed);
+        } while (missed != 0);
     }
 
     /** This viewer's view of {@code event}, or {@code null} when it concerns them not. */
@@ -121,7 +169,20 @@ public final class ChangeSubscriber {
     }
 
     void complete() {
-        sink.tryEmitComplete();
+        FluxSink<Delivery> out = sink;
+        if (out != null) {
+            out.complete();
+        }
+        close();
+    }
+
+    private void fail() {
+        failure = new ApiException(ErrorCode.SLOW_CONSUMER, "This subscription fell more than " + maxLag
+                + " changes behind and was closed; resume with the last cursor received, or read faster.");
+        FluxSink<Delivery> out = sink;
+        if (out != null) {
+            out.error(failure);
+        }
         close();
     }
 
