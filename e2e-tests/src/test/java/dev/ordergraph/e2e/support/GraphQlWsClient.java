@@ -25,11 +25,12 @@ public final class GraphQlWsClient implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Received> messages = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final CompletableFuture<Void> acknowledged = new CompletableFuture<>();
     private volatile boolean reading;
     private volatile long firstMessageAt;
+    private volatile long lastPolledArrival;
     private WebSocket socket;
 
     private GraphQlWsClient(boolean reading) {
@@ -83,7 +84,12 @@ public final class GraphQlWsClient implements AutoCloseable {
     /** The next message ({@code next}, {@code error} or {@code complete}), or {@code null} after {@code timeout}. */
     public JsonNode poll(Duration timeout) {
         try {
-            return messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Received received = messages.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (received == null) {
+                return null;
+            }
+            lastPolledArrival = received.at();
+            return received.message();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -110,6 +116,11 @@ public final class GraphQlWsClient implements AutoCloseable {
     /** {@link System#nanoTime()} when the first message after {@code connection_ack} arrived, 0 before. */
     public long firstMessageAt() {
         return firstMessageAt;
+    }
+
+    /** {@link System#nanoTime()} when the message last returned by {@link #poll} (or awaited) arrived. */
+    public long lastArrival() {
+        return lastPolledArrival;
     }
 
     /** Asserts that nothing arrives for {@code quiet}. */
@@ -141,6 +152,9 @@ public final class GraphQlWsClient implements AutoCloseable {
         socket.sendText(GraphQlClient.JSON.writeValueAsString(message), true).join();
     }
 
+    private record Received(JsonNode message, long at) {
+    }
+
     private final class Listener implements WebSocket.Listener {
         private final StringBuilder partial = new StringBuilder();
 
@@ -159,10 +173,11 @@ public final class GraphQlWsClient implements AutoCloseable {
                     case "connection_ack" -> acknowledged.complete(null);
                     case "ping" -> webSocket.sendText("{\"type\":\"pong\"}", true);
                     default -> {
+                        long now = System.nanoTime();
                         if (firstMessageAt == 0) {
-                            firstMessageAt = System.nanoTime();
+                            firstMessageAt = now;
                         }
-                        messages.add(message);
+                        messages.add(new Received(message, now));
                     }
                 }
             }
