@@ -27,8 +27,7 @@ class MutationChangeTest extends ChangeTest {
         try (GraphQlWsClient subscriber = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), ChangeStreamTest.CHANGES_LEAN, Map.of())) {
             awaitSubscribed(1);
 
-            // Straight to orders-service: the gateway would send each root field in its own request.
-            Response rolledBack = new GraphQlClient(stack.ordersUrl(), Tokens.viewer(owner)).execute("""
+            Response rolledBack = client.execute("""
                     mutation($future: Date!) {
                       a: createOrder(input: {state: UNPAID}) { order { id } }
                       b: createOrder(input: {date: $future}) { order { id } errors { field } }

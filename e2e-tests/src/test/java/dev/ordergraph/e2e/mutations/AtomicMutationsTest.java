@@ -23,9 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * All mutation fields of one request to a subgraph are saved together or not at all (the seeds'
- * "increase twice, second invalid"); with atomic mutations off, each field stands alone. These
- * requests go to the subgraphs directly: the gateway delegates each root mutation field in a
- * request of its own (see README, "Mutations"), which the last test here shows.
+ * "increase twice, second invalid"), through the gateway as well as straight to the subgraph; with
+ * atomic mutations off, each field stands alone; fields spanning both subgraphs are atomic per subgraph.
  */
 class AtomicMutationsTest extends GatewayTest {
 
@@ -35,7 +34,7 @@ class AtomicMutationsTest extends GatewayTest {
               second: createUser(input: $second) { user { username } %1$s }
             }""".formatted(PAYLOAD_ERRORS);
 
-    private final GraphQlClient staff = new GraphQlClient(stack.usersUrl(), Tokens.staff(TestData.user("atomicstaff")));
+    private final GraphQlClient staff = gateway(Tokens.staff(TestData.user("atomicstaff")));
 
     @Test
     void whenTheSecondFieldIsInvalidTheFirstIsRolledBackAndBothPayloadsSaySo() {
@@ -50,7 +49,7 @@ class AtomicMutationsTest extends GatewayTest {
         JsonNode second = response.data().path("second");
         assertThat(first.path("user").isNull()).as("not saved, so no user").isTrue();
         assertThat(fieldErrors(first)).containsOnlyKeys("__all__");
-        assertThat(fieldErrors(first).get("__all__").getFirst()).contains("Nothing was saved").contains("`second`");
+        assertThat(fieldErrors(first).get("__all__").getFirst()).contains("Nothing was saved").contains("mutation field 2 (`createUser`)");
         assertThat(fieldErrors(second)).as("the failed field gives its own reasons").containsOnlyKeys("username");
         assertThat(first.path("clientMutationId").asString()).isEqualTo("1");
         assertThat(second.path("clientMutationId").asString()).isEqualTo("2");
@@ -74,7 +73,7 @@ class AtomicMutationsTest extends GatewayTest {
     void aForbiddenFieldRollsBackTheFieldsBeforeIt() {
         long owner = TestData.user("atomicowner");
         long foreign = TestData.orders(TestData.user("atomicother"), 1, LocalDate.of(2026, 2, 2), "UNPAID").getFirst();
-        GraphQlClient client = new GraphQlClient(stack.ordersUrl(), Tokens.viewer(owner));
+        GraphQlClient client = gateway(Tokens.viewer(owner));
 
         Response response = client.execute("""
                 mutation($foreign: ID!) {
@@ -88,8 +87,9 @@ class AtomicMutationsTest extends GatewayTest {
 
         assertThat(response.errorCodes()).as(response.toString()).containsExactly("FORBIDDEN");
         assertThat(ordersOf(owner)).as("the first field's order is rolled back").isZero();
-        // The payloads are non-null, so the refused field's error nulls the whole `data` (GraphQL's rule).
-        assertThat(response.data().isNull()).as(response.toString()).isTrue();
+        assertThat(response.data().path("theirs").isNull()).as(response.toString()).isTrue();
+        assertThat(response.data().path("mine").path("order").isNull()).isTrue();
+        assertThat(fieldErrors(response.data().path("mine")).get("__all__").getFirst()).contains("mutation field 2 (`updateOrder`)");
         assertThat(orderRow(foreign)).startsWith("2026-02-02|UNPAID|");
     }
 
@@ -154,17 +154,15 @@ class AtomicMutationsTest extends GatewayTest {
     }
 
     @Test
-    void throughTheGatewayEachRootMutationFieldIsItsOwnSubgraphRequest() {
-        String valid = freshName("alone");
-        GraphQlClient viaGateway = gateway(Tokens.staff(TestData.user("gwstaff")));
+    void straightToTheSubgraphTheSameRequestIsAtomicToo() {
+        String valid = freshName("direct");
+        GraphQlClient direct = new GraphQlClient(stack.usersUrl(), Tokens.staff(TestData.user("directstaff")));
 
-        Response response = viaGateway.execute(TWO_USERS, Map.of(
+        Response response = direct.execute(TWO_USERS, Map.of(
                 "first", Map.of("username", valid, "email", valid + "@example.com"),
                 "second", Map.of("username", "!", "email", freshName("s") + "@example.com")));
 
-        // What the README documents: the gateway runs `first` and `second` as two subgraph requests,
-        // so the first is committed before the second is seen.
-        assertThat(fieldErrors(response.data().path("second"))).as(response.toString()).containsOnlyKeys("username");
-        assertThat(usersNamed(valid)).isEqualTo(1);
+        assertThat(usersNamed(valid)).as(response.toString()).isZero();
+        assertThat(fieldErrors(response.data().path("first"))).containsOnlyKeys("__all__");
     }
 }

@@ -83,8 +83,15 @@ final class AtomicRequest {
         }
     }
 
+    /**
+     * Names the failed fields by position and name: a gateway may have renamed their aliases when it
+     * merged the client's fields into one request, but it keeps their order.
+     */
     private String reason() {
-        String culprits = failed.stream().map(key -> "`" + key + "`").collect(Collectors.joining(", "));
+        List<String> keys = List.copyOf(fields.keySet());
+        String culprits = failed.stream()
+                .map(key -> "mutation field " + (keys.indexOf(key) + 1) + " (`" + fields.get(key).getFirst().getName() + "`)")
+                .collect(Collectors.joining(", "));
         return "Nothing was saved: this request's mutations are atomic and " + culprits + " failed.";
     }
 
