@@ -12,7 +12,7 @@
 //   NODE_ENV       `production`: no introspection, no field suggestions, no GraphiQL, and no
 //                  cross-origin access unless CORS_ORIGINS is set
 //   LOG_LEVEL      debug | info | warn | error (info)
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type GatewayPlugin } from '@graphql-hive/gateway';
@@ -233,7 +233,13 @@ function mutationFieldOwners(supergraphPath: string): Map<string, string> {
  * serial, one-request-per-field execution (documented as atomic within each subgraph only).
  */
 const useSingleSubgraphMutationBatching = (supergraphPath: string): GatewayPlugin => {
-  const owners = mutationFieldOwners(supergraphPath);
+  // Read again when the supergraph file changes (the gateway reloads it too).
+  let read = { modified: -1, owners: new Map<string, string>() };
+  const ownersNow = () => {
+    const modified = statSync(supergraphPath).mtimeMs;
+    if (modified !== read.modified) read = { modified, owners: mutationFieldOwners(supergraphPath) };
+    return read.owners;
+  };
   const asQueryRoot = new WeakMap<GraphQLSchema, GraphQLSchema>();
   return {
     onExecute({ args, setExecuteFn, executeFn }) {
@@ -241,6 +247,7 @@ const useSingleSubgraphMutationBatching = (supergraphPath: string): GatewayPlugi
       if (operation?.operation !== 'mutation') return;
       const selections = operation.selectionSet.selections;
       if (selections.length < 2 || selections.some((s) => s.kind !== Kind.FIELD)) return;
+      const owners = ownersNow();
       const graphs = new Set(selections.map((s) => (s.kind === Kind.FIELD ? owners.get(s.name.value) : undefined)));
       if (graphs.size !== 1 || graphs.has(undefined)) return;
       const mutationType = args.schema.getMutationType();
