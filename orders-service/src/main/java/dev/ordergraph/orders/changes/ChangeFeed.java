@@ -8,7 +8,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.stereotype.Component;
+import jakarta.annotation.PreDestroy;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
@@ -45,6 +49,8 @@ public class ChangeFeed {
     private final Timer commitToPublish;
     private long sequence;
     private volatile Instant lastEventAt;
+    /** Hands events to clients on virtual threads, so a client's blocking write never holds the feed. */
+    private final Scheduler delivery = Schedulers.fromExecutorService(Executors.newVirtualThreadPerTaskExecutor(), "order-changes");
 
     public ChangeFeed(CdcProperties properties, MeterRegistry registry) {
         this.properties = properties;
@@ -134,7 +140,7 @@ public class ChangeFeed {
                 subscribers.add(subscriber);
                 return subscribers;
             });
-            return subscriber.flux();
+            return subscriber.flux(delivery);
         } finally {
             lock.unlock();
         }
@@ -171,6 +177,11 @@ public class ChangeFeed {
     /** Completes every subscription, e.g. on shutdown, so clients know to resume elsewhere. */
     void completeAll() {
         routes.values().forEach(set -> List.copyOf(set).forEach(ChangeSubscriber::complete));
+    }
+
+    @PreDestroy
+    void stopDelivery() {
+        delivery.dispose();
     }
 
     /** The sequence after which to replay for {@code after}, or {@code CURSOR_EXPIRED}. */

@@ -7,6 +7,7 @@ import dev.ordergraph.platform.errors.ErrorCode;
 import dev.ordergraph.platform.security.Viewer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
+import reactor.core.scheduler.Scheduler;
 
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,7 +79,12 @@ public final class ChangeSubscriber {
         return route;
     }
 
-    Flux<Delivery> flux() {
+    /**
+     * The events for this client, handed over on {@code delivery}: whatever the client's transport
+     * does with them (an SSE response writes in {@code onNext} and asks for everything) blocks a
+     * thread of its own, never the feed's, and its demand stays bounded by the hand-over queue.
+     */
+    Flux<Delivery> flux(Scheduler delivery) {
         return Flux.<Delivery>create(created -> {
             if (failure != null) {
                 created.error(failure); // cut off between subscribing to the feed and the client's first request
@@ -87,7 +93,7 @@ public final class ChangeSubscriber {
             sink = created;
             created.onRequest(demand -> drain());
             created.onDispose(this::close);
-        }).doFinally(signal -> close());
+        }).publishOn(delivery, READ_STEP).doFinally(signal -> close());
     }
 
     /**
