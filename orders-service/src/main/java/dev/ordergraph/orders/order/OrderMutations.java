@@ -11,6 +11,7 @@ import dev.ordergraph.orders.generated.types.CreateOrderPayload;
 import dev.ordergraph.orders.generated.types.DeleteOrderInput;
 import dev.ordergraph.orders.generated.types.DeleteOrderPayload;
 import dev.ordergraph.orders.generated.types.FieldError;
+import dev.ordergraph.orders.generated.types.Order;
 import dev.ordergraph.orders.generated.types.UpdateOrderInput;
 import dev.ordergraph.orders.generated.types.UpdateOrderPayload;
 import dev.ordergraph.platform.errors.ApiException;
@@ -59,7 +60,7 @@ public class OrderMutations {
             return OrderWrites.insert(jdbc, input.getDate(), input.getState(), owner);
         });
         return CreateOrderPayload.newBuilder()
-                .order(result.entity() == null ? null : result.entity().toGraphQl())
+                .order(order(result))
                 .errors(toGraphQl(result.errors()))
                 .clientMutationId(input.getClientMutationId())
                 .build();
@@ -83,7 +84,7 @@ public class OrderMutations {
             return OrderWrites.update(jdbc, id, input.getDate(), input.getState(), userId);
         });
         return UpdateOrderPayload.newBuilder()
-                .order(result.entity() == null ? null : result.entity().toGraphQl())
+                .order(order(result))
                 .errors(toGraphQl(result.errors()))
                 .clientMutationId(input.getClientMutationId())
                 .build();
@@ -100,9 +101,10 @@ public class OrderMutations {
             OrderWrites.delete(jdbc, id);
             return current;
         });
+        Order deleted = order(result);
         return DeleteOrderPayload.newBuilder()
-                .order(result.entity() == null ? null : result.entity().toGraphQl())
-                .deletedOrderId(result.entity() == null ? null : result.entity().toGraphQl().getId())
+                .order(deleted)
+                .deletedOrderId(deleted == null ? null : deleted.getId())
                 .errors(toGraphQl(result.errors()))
                 .clientMutationId(input.getClientMutationId())
                 .build();
@@ -115,6 +117,11 @@ public class OrderMutations {
             throw ApiException.forbidden("Only the order's owner and staff may change it.");
         }
         return current;
+    }
+
+    /** The saved (or, for a delete, last) image of the order; {@code null} when nothing was saved. */
+    private static Order order(MutationResult<OrderRow> result) {
+        return result.entity() == null ? null : result.entity().toGraphQl();
     }
 
     private static List<FieldError> toGraphQl(List<FieldProblem> problems) {

@@ -58,10 +58,6 @@ public final class InputProblems {
         return this;
     }
 
-    public boolean isEmpty() {
-        return byField.isEmpty();
-    }
-
     /** Ends the mutation's work with these problems, if there are any. */
     public void throwIfAny() {
         if (!byField.isEmpty()) {
