@@ -25,14 +25,27 @@ public final class GraphQlClient {
 
     private final URI url;
     private final String token;
+    private final Map<String, String> headers;
 
     public GraphQlClient(URI url, String token) {
+        this(url, token, Map.of());
+    }
+
+    private GraphQlClient(URI url, String token, Map<String, String> headers) {
         this.url = url;
         this.token = token;
+        this.headers = headers;
     }
 
     public GraphQlClient as(String otherToken) {
-        return new GraphQlClient(url, otherToken);
+        return new GraphQlClient(url, otherToken, headers);
+    }
+
+    /** The same client, sending one more request header. */
+    public GraphQlClient withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new GraphQlClient(url, token, Map.copyOf(more));
     }
 
     public Response execute(String query) {
@@ -69,6 +82,7 @@ public final class GraphQlClient {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(request::header);
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body());

@@ -21,6 +21,16 @@ public final class Sql {
         }
     }
 
+    /** The state column of one order, as the database has it now. */
+    public static String stateOf(long orderId) {
+        try (Connection db = Stack.ordersDb(); Statement statement = db.createStatement();
+             var rs = statement.executeQuery("select state from orders where id = " + orderId)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** {@code COPY orders (date, state, user_id) FROM STDIN} with {@code csv} rows. */
     public static long copyOrders(String csv) {
         try (Connection db = Stack.ordersDb()) {

@@ -56,13 +56,24 @@ public final class Stack {
                         "ORDERGRAPH_CDC_SLOTNAME", CDC_SLOT, "ORDERGRAPH_CDC_PUBLICATIONNAME", CDC_SLOT,
                         "ORDERGRAPH_CDC_MAXLAG", String.valueOf(CDC_MAX_LAG))),
                 URI.create("http://127.0.0.1:" + ORDERS_PORT + "/actuator/health"), logs);
-        gateway = new ServiceProcess("gateway",
-                List.of("node", "node_modules/@graphql-hive/gateway/dist/bin.js", "supergraph"),
-                root.resolve("gateway"),
-                Map.of("GATEWAY_PORT", String.valueOf(GATEWAY_PORT),
-                        "USERS_URL", "http://127.0.0.1:" + USERS_PORT + "/graphql",
-                        "ORDERS_URL", "http://127.0.0.1:" + ORDERS_PORT + "/graphql"),
-                URI.create("http://127.0.0.1:" + GATEWAY_PORT + "/healthcheck"), logs);
+        gateway = gatewayProcess("gateway", GATEWAY_PORT, Map.of());
+    }
+
+    private ServiceProcess gatewayProcess(String name, int port, Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>(settings);
+        env.put("GATEWAY_PORT", String.valueOf(port));
+        env.put("USERS_URL", "http://127.0.0.1:" + USERS_PORT + "/graphql");
+        env.put("ORDERS_URL", "http://127.0.0.1:" + ORDERS_PORT + "/graphql");
+        return new ServiceProcess(name, List.of("node", "node_modules/@graphql-hive/gateway/dist/bin.js", "supergraph"),
+                root.resolve("gateway"), env, URI.create("http://127.0.0.1:" + port + "/healthcheck"), logs);
+    }
+
+    /** One more gateway in front of the test services with its own {@code settings}, started and healthy; the caller stops it. */
+    public ServiceProcess startGateway(int port, Map<String, String> settings) {
+        ServiceProcess extra = gatewayProcess("gateway-" + port, port, settings);
+        extra.start();
+        extra.awaitHealthy(Duration.ofSeconds(60));
+        return extra;
     }
 
     /**

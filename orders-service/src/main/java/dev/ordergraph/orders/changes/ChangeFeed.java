@@ -47,6 +47,7 @@ public class ChangeFeed {
     private final Counter events;
     private final Counter duplicates;
     private final Timer commitToPublish;
+    private final Timer commitToSend;
     private long sequence;
     private volatile Instant lastEventAt;
     /** Hands events to clients on virtual threads, so a client's blocking write never holds the feed. */
@@ -58,6 +59,9 @@ public class ChangeFeed {
         this.events = Counter.builder("ordergraph.changes.events").description("Order changes published to subscribers").register(registry);
         this.duplicates = Counter.builder("ordergraph.changes.duplicates").description("Redelivered changes dropped").register(registry);
         this.commitToPublish = Timer.builder("ordergraph.changes.lag").description("From commit to publish to subscribers")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.commitToSend = Timer.builder("ordergraph.changes.send.lag")
+                .description("From commit to hand-over to a subscriber's transport (WebSocket or SSE), per subscriber; includes replays of after:")
                 .publishPercentiles(0.5, 0.99).register(registry);
         registry.gauge("ordergraph.subscriptions.active", routes, r -> r.values().stream().mapToInt(Set::size).sum());
     }
@@ -140,7 +144,8 @@ public class ChangeFeed {
                 subscribers.add(subscriber);
                 return subscribers;
             });
-            return subscriber.flux(delivery);
+            return subscriber.flux(delivery).doOnNext(sent ->
+                    commitToSend.record(Duration.between(sent.change().getCommittedAt().toInstant(), Instant.now())));
         } finally {
             lock.unlock();
         }

@@ -1,4 +1,4 @@
-package dev.ordergraph.platform.metrics;
+package dev.ordergraph.platform.observability;
 
 import jakarta.persistence.EntityManagerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -7,7 +7,7 @@ import org.springframework.context.annotation.Bean;
 
 /** Registers the SQL statement counter when the service uses JPA. */
 @AutoConfiguration(afterName = "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration")
-public class MetricsAutoConfiguration {
+public class SqlMetricsAutoConfiguration {
 
     @Bean
     @ConditionalOnBean(EntityManagerFactory.class)

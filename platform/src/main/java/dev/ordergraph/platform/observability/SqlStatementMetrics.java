@@ -1,4 +1,4 @@
-package dev.ordergraph.platform.metrics;
+package dev.ordergraph.platform.observability;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;

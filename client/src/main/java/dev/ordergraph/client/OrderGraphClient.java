@@ -1,0 +1,169 @@
+package dev.ordergraph.client;
+
+import com.netflix.graphql.dgs.client.codegen.BaseProjectionNode;
+import com.netflix.graphql.dgs.client.codegen.GraphQLQuery;
+import com.netflix.graphql.dgs.client.codegen.GraphQLQueryRequest;
+import dev.ordergraph.client.generated.client.OrderChangesGraphQLQuery;
+import dev.ordergraph.client.generated.client.OrderChangesProjectionRoot;
+import dev.ordergraph.client.generated.client.OrdersGraphQLQuery;
+import dev.ordergraph.client.generated.client.OrdersProjectionRoot;
+import dev.ordergraph.client.generated.client.UpdateOrderGraphQLQuery;
+import dev.ordergraph.client.generated.client.UpdateOrderProjectionRoot;
+import dev.ordergraph.client.generated.types.OrderChange;
+import dev.ordergraph.client.generated.types.OrderConnection;
+import dev.ordergraph.client.generated.types.OrderFilter;
+import dev.ordergraph.client.generated.types.OrderState;
+import dev.ordergraph.client.generated.types.UpdateOrderInput;
+import dev.ordergraph.client.generated.types.UpdateOrderPayload;
+import graphql.scalars.ExtendedScalars;
+import graphql.schema.Coercing;
+import org.springframework.graphql.client.FieldAccessException;
+import org.springframework.graphql.client.GraphQlClient;
+import org.springframework.graphql.client.HttpSyncGraphQlClient;
+import org.springframework.graphql.client.WebSocketGraphQlClient;
+import org.springframework.graphql.client.WebSocketGraphQlClientInterceptor;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A typed client of the ordergraph supergraph, through the gateway. Requests are built with the DGS codegen
+ * query builders and projections generated from {@code schema/api.graphql}, and answers come back as the
+ * generated types. Queries and mutations go over HTTP; subscriptions over one WebSocket
+ * (graphql-transport-ws), opened on first use, with the bearer token in {@code connection_init}.
+ *
+ * <p>Thread-safe; close it to close the WebSocket.
+ */
+public final class OrderGraphClient implements AutoCloseable {
+
+    /** How the codegen request writer renders the custom scalars in inputs. */
+    private static final Map<Class<?>, Coercing<?, ?>> SCALARS = Map.of(
+            LocalDate.class, ExtendedScalars.Date.getCoercing(),
+            OffsetDateTime.class, ExtendedScalars.DateTime.getCoercing());
+
+    private final HttpSyncGraphQlClient http;
+    private final WebSocketGraphQlClient webSocket;
+
+    private OrderGraphClient(URI graphqlUrl, String token) {
+        String authorization = "Bearer " + token;
+        this.http = HttpSyncGraphQlClient.builder(RestClient.create(graphqlUrl.toString()))
+                .header("Authorization", authorization)
+                .build();
+        this.webSocket = WebSocketGraphQlClient.builder(webSocketUrl(graphqlUrl), new ReactorNettyWebSocketClient())
+                .interceptor(new WebSocketGraphQlClientInterceptor() {
+                    @Override
+                    public Mono<Object> connectionInitPayload() {
+                        return Mono.just(Map.of("Authorization", authorization));
+                    }
+                })
+                .build();
+    }
+
+    /** A client of the gateway at {@code graphqlUrl} (e.g. {@code http://localhost:4000/graphql}) acting as the bearer of {@code token}. */
+    public static OrderGraphClient connect(URI graphqlUrl, String token) {
+        return new OrderGraphClient(graphqlUrl, token);
+    }
+
+    /**
+     * A page of the viewer's orders, newest first, with each order's user (resolved by the users
+     * subgraph through federation).
+     */
+    public OrderConnection orders(int first, String after, OrderFilter filter) {
+        OrdersGraphQLQuery query = OrdersGraphQLQuery.newRequest().first(first).after(after).filter(filter).build();
+        OrdersProjectionRoot<?, ?> projection = new OrdersProjectionRoot<>();
+        var order = projection.edges().cursor().node();
+        order.id().date().state();
+        order.user().id().username();
+        projection.pageInfo().hasNextPage().endCursor();
+        return execute(query, projection, OrderConnection.class);
+    }
+
+    /**
+     * Sets an order's state. Invalid input is not an exception: the payload's {@code errors} name the
+     * fields, and nothing was saved.
+     */
+    public UpdateOrderPayload updateOrderState(String orderId, OrderState state, String clientMutationId) {
+        UpdateOrderInput input = UpdateOrderInput.newBuilder()
+                .id(orderId).state(state).clientMutationId(clientMutationId).build();
+        UpdateOrderProjectionRoot<?, ?> projection = new UpdateOrderProjectionRoot<>();
+        projection.order().id().date().state();
+        projection.errors().field().messages();
+        projection.clientMutationId();
+        return execute(UpdateOrderGraphQLQuery.newRequest().input(input).build(), projection, UpdateOrderPayload.class);
+    }
+
+    /**
+     * Every committed change to the viewer's visible orders that match {@code filter}, from just after
+     * {@code after} (a cursor of an earlier change), or from now when it is {@code null}. The stream
+     * ends with an error when the connection drops; see {@link #liveOrderChanges}.
+     */
+    public Flux<OrderChange> orderChanges(OrderFilter filter, String after) {
+        OrderChangesGraphQLQuery query = OrderChangesGraphQLQuery.newRequest().filter(filter).after(after).build();
+        OrderChangesProjectionRoot<?, ?> projection = new OrderChangesProjectionRoot<>();
+        projection.action();
+        projection.cursor().committedAt();
+        var order = projection.order();
+        order.id().date().state();
+        order.user().id().username();
+        return subscribe(query, projection, OrderChange.class);
+    }
+
+    /**
+     * Like {@link #orderChanges}, but survives a lost connection (a gateway restart, a network blip):
+     * it subscribes again with the cursor of the last change received, so nothing committed in the
+     * meantime is missed or repeated. Gives up only on errors that retrying cannot fix (e.g.
+     * {@code CURSOR_EXPIRED}, {@code UNAUTHENTICATED}).
+     */
+    public Flux<OrderChange> liveOrderChanges(OrderFilter filter, Duration maxBackoff) {
+        AtomicReference<String> lastCursor = new AtomicReference<>();
+        return Flux.defer(() -> orderChanges(filter, lastCursor.get()))
+                .doOnNext(change -> lastCursor.set(change.getCursor()))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(maxBackoff)
+                        .filter(OrderGraphClient::worthRetrying));
+    }
+
+    @Override
+    public void close() {
+        webSocket.stop().block(Duration.ofSeconds(5));
+    }
+
+    private <T> T execute(GraphQLQuery query, BaseProjectionNode projection, Class<T> type) {
+        String field = query.getOperationName();
+        GraphQlClient.RequestSpec request = http.document(new GraphQLQueryRequest(query, projection, SCALARS).serialize());
+        try {
+            return request.retrieveSync(field).toEntity(type);
+        } catch (FieldAccessException e) {
+            throw OrderGraphException.from(e.getResponse());
+        }
+    }
+
+    private <T> Flux<T> subscribe(GraphQLQuery query, BaseProjectionNode projection, Class<T> type) {
+        String field = query.getOperationName();
+        return webSocket.document(new GraphQLQueryRequest(query, projection, SCALARS).serialize())
+                .executeSubscription()
+                .map(response -> {
+                    if (!response.isValid() || !response.field(field).getErrors().isEmpty()) {
+                        throw OrderGraphException.from(response);
+                    }
+                    return response.field(field).toEntity(type);
+                });
+    }
+
+    private static boolean worthRetrying(Throwable error) {
+        return !(error instanceof OrderGraphException e) || OrderGraphException.TRANSIENT_CODES.contains(e.code());
+    }
+
+    private static URI webSocketUrl(URI graphqlUrl) {
+        String scheme = "https".equalsIgnoreCase(graphqlUrl.getScheme()) ? "wss" : "ws";
+        return URI.create(scheme + graphqlUrl.toString().substring(graphqlUrl.getScheme().length()));
+    }
+}

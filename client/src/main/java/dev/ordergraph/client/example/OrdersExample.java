@@ -1,0 +1,111 @@
+package dev.ordergraph.client.example;
+
+import dev.ordergraph.client.OrderGraphClient;
+import dev.ordergraph.client.generated.types.Order;
+import dev.ordergraph.client.generated.types.OrderChange;
+import dev.ordergraph.client.generated.types.OrderConnection;
+import dev.ordergraph.client.generated.types.OrderEdge;
+import dev.ordergraph.client.generated.types.OrderState;
+import dev.ordergraph.client.generated.types.UpdateOrderPayload;
+import reactor.core.Disposable;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Lists the viewer's orders, subscribes to their changes, flips the newest order's state with a mutation,
+ * and prints changes as they arrive (that one, and any made meanwhile by psql, a batch job, another client)
+ * until it has seen enough of them. Everything goes through the gateway.
+ *
+ * <pre>
+ * GATEWAY_URL=http://localhost:4000/graphql TOKEN=$(make -s token USER=1) \
+ *   ./mvnw -q -pl client exec:java -Dexec.args="3"
+ * </pre>
+ */
+public final class OrdersExample {
+
+    /** What the run saw. */
+    public record Outcome(List<Order> listed, UpdateOrderPayload update, List<OrderChange> changes) {
+    }
+
+    private OrdersExample() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        URI gateway = URI.create(env("GATEWAY_URL", "http://localhost:4000/graphql"));
+        String token = env("TOKEN", null);
+        if (token == null) {
+            System.err.println("Set TOKEN to a bearer token, e.g. TOKEN=$(make -s token USER=1)");
+            System.exit(2);
+        }
+        int changes = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        // A subscription is live once the gateway has opened it upstream, a moment after the
+        // WebSocket is acknowledged; changes committed before that are not this subscription's.
+        Runnable settle = () -> sleep(Duration.ofSeconds(1));
+        Outcome outcome = run(gateway, token, changes, Duration.ofMinutes(10), settle, System.out);
+        System.exit(outcome.changes().size() >= changes ? 0 : 1);
+    }
+
+    /**
+     * The example's steps; {@code onSubscribed} runs once the subscription has been sent, before the
+     * mutation (tests use it to wait until the subscription is live and to write from outside).
+     */
+    public static Outcome run(URI gateway, String token, int changesToAwait, Duration timeout,
+                              Runnable onSubscribed, PrintStream out) throws InterruptedException {
+        try (OrderGraphClient client = OrderGraphClient.connect(gateway, token)) {
+            OrderConnection page = client.orders(10, null, null);
+            List<Order> orders = page.getEdges().stream().map(OrderEdge::getNode).toList();
+            out.printf("Your orders (%d shown%s):%n", orders.size(), page.getPageInfo().getHasNextPage() ? ", more exist" : "");
+            orders.forEach(order -> out.printf("  %s  %s  %-6s  %s%n",
+                    order.getId(), order.getDate(), order.getState(), order.getUser().getUsername()));
+
+            List<OrderChange> changes = new CopyOnWriteArrayList<>();
+            CountDownLatch enough = new CountDownLatch(changesToAwait);
+            Disposable subscription = client.liveOrderChanges(null, Duration.ofSeconds(5)).subscribe(change -> {
+                changes.add(change);
+                out.printf("Change: %-7s %s  %s  %-6s  committed %s%n", change.getAction(), change.getOrder().getId(),
+                        change.getOrder().getDate(), change.getOrder().getState(), change.getCommittedAt());
+                enough.countDown();
+            }, error -> out.println("Subscription ended: " + error.getMessage()));
+            try {
+                onSubscribed.run();
+                UpdateOrderPayload update = null;
+                if (!orders.isEmpty()) {
+                    Order newest = orders.getFirst();
+                    OrderState flipped = newest.getState() == OrderState.PAID ? OrderState.UNPAID : OrderState.PAID;
+                    update = client.updateOrderState(newest.getId(), flipped, "orders-example");
+                    if (update.getErrors().isEmpty()) {
+                        out.printf("Updated %s to %s%n", newest.getId(), update.getOrder().getState());
+                    } else {
+                        update.getErrors().forEach(e -> out.printf("Not saved: %s %s%n", e.getField(), e.getMessages()));
+                    }
+                }
+                out.printf("Waiting for %d change(s)...%n", changesToAwait);
+                if (!enough.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    out.printf("Saw %d change(s) in %s%n", changes.size(), timeout);
+                }
+                return new Outcome(orders, update, List.copyOf(changes));
+            } finally {
+                subscription.dispose();
+            }
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.ordergraph.e2e.client;
+
+import dev.ordergraph.client.OrderGraphClient;
+import dev.ordergraph.client.OrderGraphException;
+import dev.ordergraph.client.example.OrdersExample;
+import dev.ordergraph.client.generated.types.ChangeAction;
+import dev.ordergraph.client.generated.types.Order;
+import dev.ordergraph.client.generated.types.OrderChange;
+import dev.ordergraph.client.generated.types.OrderState;
+import dev.ordergraph.client.generated.types.UpdateOrderPayload;
+import dev.ordergraph.e2e.GatewayTest;
+import dev.ordergraph.e2e.support.Sql;
+import dev.ordergraph.e2e.support.TestData;
+import dev.ordergraph.e2e.support.Tokens;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The typed Java client (client/) and its example program, against the running supergraph through the gateway. */
+class TypedClientTest extends GatewayTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Test
+    void theExampleListsUpdatesAndReceivesChangesFromItselfAndFromOutside() throws InterruptedException {
+        long owner = TestData.user("client");
+        List<Long> ids = TestData.orders(owner, 3, LocalDate.of(2026, 5, 3), "UNPAID");
+        int baseline = stack.activeSubscriptions();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        OrdersExample.Outcome outcome = OrdersExample.run(stack.gatewayUrl(), Tokens.viewer(owner), 2, WAIT, () -> {
+            stack.awaitSubscriptions(baseline + 1);
+            Sql.orders("update orders set state = 'PAID' where id = " + ids.get(2)); // an outside writer
+        }, new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertThat(outcome.listed()).as(output).extracting(Order::getId)
+                .containsExactly(ids.stream().map(id -> TestData.globalId("Order", id)).toArray(String[]::new));
+        assertThat(outcome.listed()).extracting(order -> order.getUser().getUsername()).containsOnly(TestData.username(owner));
+        assertThat(outcome.listed().getFirst().getDate()).isEqualTo(LocalDate.of(2026, 5, 3));
+
+        UpdateOrderPayload update = outcome.update();
+        assertThat(update.getErrors()).isEmpty();
+        assertThat(update.getOrder().getState()).isEqualTo(OrderState.PAID);
+        assertThat(update.getClientMutationId()).isEqualTo("orders-example");
+        assertThat(Sql.stateOf(ids.getFirst())).isEqualTo("PAID");
+
+        assertThat(outcome.changes()).as(output).hasSize(2);
+        assertThat(outcome.changes()).extracting(OrderChange::getAction).containsOnly(ChangeAction.UPDATED);
+        assertThat(outcome.changes()).extracting(change -> change.getOrder().getId()).containsExactly(
+                TestData.globalId("Order", ids.get(2)), TestData.globalId("Order", ids.getFirst()));
+        assertThat(outcome.changes()).extracting(change -> change.getOrder().getUser().getUsername()).containsOnly(TestData.username(owner));
+        assertThat(output).contains("Your orders (3 shown):", "Updated " + TestData.globalId("Order", ids.getFirst()) + " to PAID");
+    }
+
+    @Test
+    void aLiveSubscriptionResumesAfterAGatewayRestartWithoutLosingTheChangesMadeMeanwhile() throws InterruptedException {
+        long owner = TestData.user("clientlive");
+        long order = TestData.orders(owner, 1, LocalDate.of(2026, 5, 1), "UNPAID").getFirst();
+        BlockingQueue<OrderChange> received = new LinkedBlockingQueue<>();
+        int baseline = stack.activeSubscriptions();
+        try (OrderGraphClient client = OrderGraphClient.connect(stack.gatewayUrl(), Tokens.viewer(owner))) {
+            Disposable live = client.liveOrderChanges(null, Duration.ofSeconds(1)).subscribe(received::add);
+            try {
+                stack.awaitSubscriptions(baseline + 1);
+                Sql.orders("update orders set state = 'PAID' where id = " + order);
+                assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).extracting(c -> c.getOrder().getState()).isEqualTo(OrderState.PAID);
+
+                stack.gateway.stop();
+                Sql.orders("update orders set state = 'UNPAID' where id = " + order); // while nobody can listen
+                stack.gateway.start();
+                stack.gateway.awaitHealthy(Duration.ofSeconds(60));
+
+                OrderChange missed = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(missed).as("the change committed while the gateway was down").isNotNull();
+                assertThat(missed.getOrder().getState()).isEqualTo(OrderState.UNPAID);
+                Sql.orders("update orders set state = 'PAID' where id = " + order);
+                assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).extracting(c -> c.getOrder().getState()).isEqualTo(OrderState.PAID);
+                assertThat(received.poll(1, TimeUnit.SECONDS)).as("no change twice").isNull();
+            } finally {
+                live.dispose();
+            }
+        }
+    }
+
+    @Test
+    void errorsComeWithTheirStableCode() {
+        try (OrderGraphClient client = OrderGraphClient.connect(stack.gatewayUrl(), Tokens.forged(1))) {
+            assertThatThrownBy(() -> client.orders(5, null, null))
+                    .isInstanceOfSatisfying(OrderGraphException.class, e -> assertThat(e.code()).isEqualTo("UNAUTHENTICATED"));
+        }
+        long owner = TestData.user("clientbad");
+        try (OrderGraphClient client = OrderGraphClient.connect(stack.gatewayUrl(), Tokens.viewer(owner))) {
+            assertThatThrownBy(() -> client.orders(500, null, null))
+                    .isInstanceOfSatisfying(OrderGraphException.class, e -> assertThat(e.code()).isEqualTo("BAD_USER_INPUT"));
+            UpdateOrderPayload refused = client.updateOrderState(TestData.globalId("User", owner), OrderState.PAID, null);
+            assertThat(refused.getOrder()).isNull();
+            assertThat(refused.getErrors()).extracting(e -> e.getField()).containsExactly("id");
+        }
+    }
+}
