@@ -12,6 +12,7 @@
 //   NODE_ENV       `production`: no introspection, no field suggestions, no GraphiQL, and no
 //                  cross-origin access unless CORS_ORIGINS is set
 //   LOG_LEVEL      debug | info | warn | error (info)
+// Health: /healthcheck (the process serves) and /readiness (the supergraph is loaded); metrics: /metrics.
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -338,6 +339,9 @@ export const gatewayConfig = defineConfig({
   disableIntrospection: production ? {} : undefined, // an options object turns it on
   graphiql: !production,
   landingPage: !production,
+
+  // Prometheus metrics on /metrics: request and subgraph-call durations, errors, per operation and subgraph.
+  prometheus: { metrics: true, labels: { subgraphName: true } },
 
   logging: (env.LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | undefined) || 'info',
 

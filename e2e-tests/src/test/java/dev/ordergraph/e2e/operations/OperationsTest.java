@@ -54,7 +54,7 @@ class OperationsTest extends GatewayTest {
     void timingsArePerOperationName() {
         long owner = TestData.user("opsmetrics");
         String token = Tokens.viewer(owner);
-        double before = metric(stack.ordersUrl(), "graphql_request_seconds_count", "graphql_operation_name=\"OpsOrdersPage\"");
+        double before = metric(prometheus(stack.ordersUrl()), "graphql_request_seconds_count", "graphql_operation_name=\"OpsOrdersPage\"");
 
         // Clients (Apollo Client, graphql-ws, the gateway) send the name beside the document, as here.
         String page = "{\"operationName\": \"OpsOrdersPage\", \"query\": \"query OpsOrdersPage { orders(first: 3) { edges { node { id } } } }\"}";
@@ -62,10 +62,21 @@ class OperationsTest extends GatewayTest {
         new GraphQlClient(stack.ordersUrl(), token).post(page);
         new GraphQlClient(stack.usersUrl(), token).post("{\"operationName\": \"OpsMe\", \"query\": \"query OpsMe { me { username } }\"}");
 
-        assertThat(metric(stack.ordersUrl(), "graphql_request_seconds_count", "graphql_operation_name=\"OpsOrdersPage\"", "graphql_outcome=\"SUCCESS\""))
+        assertThat(metric(prometheus(stack.ordersUrl()), "graphql_request_seconds_count", "graphql_operation_name=\"OpsOrdersPage\"", "graphql_outcome=\"SUCCESS\""))
                 .isEqualTo(before + 2);
-        assertThat(metric(stack.usersUrl(), "graphql_request_seconds_count", "graphql_operation_name=\"OpsMe\"")).isPositive();
-        assertThat(metric(stack.ordersUrl(), "graphql_datafetcher_seconds_count", "graphql_field_name=\"orders\"")).isPositive();
+        assertThat(metric(prometheus(stack.usersUrl()), "graphql_request_seconds_count", "graphql_operation_name=\"OpsMe\"")).isPositive();
+        assertThat(metric(prometheus(stack.ordersUrl()), "graphql_datafetcher_seconds_count", "graphql_field_name=\"orders\"")).isPositive();
+    }
+
+    @Test
+    void theGatewayTimesEachOperationAndEachSubgraphCall() {
+        long owner = TestData.user("opsgateway");
+        gateway(Tokens.viewer(owner)).post("{\"operationName\": \"OpsWithUser\", \"query\": \"query OpsWithUser { getOrders { id } me { username } }\"}");
+
+        URI metrics = stack.gatewayUrl().resolve("/metrics");
+        assertThat(metric(metrics, "graphql_yoga_http_duration_count", "operationName=\"OpsWithUser\"")).isPositive();
+        assertThat(metric(metrics, "graphql_gateway_subgraph_execute_duration_count", "subgraphName=\"orders\"", "operationName=\"OpsWithUser\"")).isPositive();
+        assertThat(metric(metrics, "graphql_gateway_subgraph_execute_duration_count", "subgraphName=\"users\"", "operationName=\"OpsWithUser\"")).isPositive();
     }
 
     @Test
@@ -73,22 +84,22 @@ class OperationsTest extends GatewayTest {
         long owner = TestData.user("opslag");
         long order = TestData.orders(owner, 1, LocalDate.of(2026, 3, 3), "UNPAID").getFirst();
         int baseline = stack.activeSubscriptions();
-        double events = metric(stack.ordersUrl(), "ordergraph_changes_events_total");
-        double sent = metric(stack.ordersUrl(), "ordergraph_changes_send_lag_seconds_count");
+        double events = metric(prometheus(stack.ordersUrl()), "ordergraph_changes_events_total");
+        double sent = metric(prometheus(stack.ordersUrl()), "ordergraph_changes_send_lag_seconds_count");
 
         try (GraphQlWsClient subscriber = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner),
                 "subscription { orderChanges { action order { id } } }", Map.of())) {
             stack.awaitSubscriptions(baseline + 1);
-            assertThat(metric(stack.ordersUrl(), "ordergraph_subscriptions_active")).isGreaterThanOrEqualTo(baseline + 1);
+            assertThat(metric(prometheus(stack.ordersUrl()), "ordergraph_subscriptions_active")).isGreaterThanOrEqualTo(baseline + 1);
             Sql.orders("update orders set state = 'PAID' where id = " + order);
             assertThat(subscriber.awaitData(1, Duration.ofSeconds(20))).hasSize(1);
         }
 
-        assertThat(metric(stack.ordersUrl(), "ordergraph_changes_events_total")).isGreaterThanOrEqualTo(events + 1);
-        assertThat(metric(stack.ordersUrl(), "ordergraph_changes_send_lag_seconds_count")).isGreaterThanOrEqualTo(sent + 1);
-        assertThat(metric(stack.ordersUrl(), "ordergraph_changes_lag_seconds_count")).isPositive();
-        assertThat(metric(stack.ordersUrl(), "ordergraph_cdc_slot_retained_bytes")).isGreaterThanOrEqualTo(0);
-        assertThat(metric(stack.ordersUrl(), "ordergraph_cdc_slot_lag_bytes")).isGreaterThanOrEqualTo(0);
+        assertThat(metric(prometheus(stack.ordersUrl()), "ordergraph_changes_events_total")).isGreaterThanOrEqualTo(events + 1);
+        assertThat(metric(prometheus(stack.ordersUrl()), "ordergraph_changes_send_lag_seconds_count")).isGreaterThanOrEqualTo(sent + 1);
+        assertThat(metric(prometheus(stack.ordersUrl()), "ordergraph_changes_lag_seconds_count")).isPositive();
+        assertThat(metric(prometheus(stack.ordersUrl()), "ordergraph_cdc_slot_retained_bytes")).isGreaterThanOrEqualTo(0);
+        assertThat(metric(prometheus(stack.ordersUrl()), "ordergraph_cdc_slot_lag_bytes")).isGreaterThanOrEqualTo(0);
     }
 
     private static JsonNode health(URI graphqlUrl) {
@@ -97,11 +108,15 @@ class OperationsTest extends GatewayTest {
         return response.json();
     }
 
-    /** The sum of the Prometheus samples named {@code name} whose labels contain every fragment. */
-    static double metric(URI graphqlUrl, String name, String... labelFragments) {
+    private static URI prometheus(URI subgraphUrl) {
+        return subgraphUrl.resolve("/actuator/prometheus");
+    }
+
+    /** The sum of the Prometheus samples at {@code scrapeUrl} named {@code name} whose labels contain every fragment. */
+    static double metric(URI scrapeUrl, String name, String... labelFragments) {
         HttpResponse<String> scrape;
         try {
-            scrape = SCRAPER.send(HttpRequest.newBuilder(graphqlUrl.resolve("/actuator/prometheus"))
+            scrape = SCRAPER.send(HttpRequest.newBuilder(scrapeUrl)
                     .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
