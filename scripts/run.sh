@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs the whole system locally with development data: prepares PostgreSQL, builds and starts
-# users-service (:8081) and orders-service (:8082) with the dev profile, then the gateway (:4000)
-# in the foreground. Ctrl-C stops everything. Logs of the services go to .run/.
+# users-service (:8081) and orders-service (:8082) with the dev profile, the web page (:3000), then
+# the gateway (:4000) in the foreground. Ctrl-C stops everything. Logs of the others go to .run/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-env.sh
 scripts/db-setup.sh
 (cd gateway && npm ci --no-audit --no-fund --loglevel=error)
+(cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
 ./mvnw -B -q -DskipTests package
 
 mkdir -p .run
@@ -30,7 +31,10 @@ wait_healthy() {
 wait_healthy users-service "http://localhost:${USERS_PORT:-8081}/actuator/health"
 wait_healthy orders-service "http://localhost:${ORDERS_PORT:-8082}/actuator/health"
 
-echo "Gateway on http://localhost:${GATEWAY_PORT:-4000}/graphql (Ctrl-C stops everything)"
+(cd web && exec node server.mjs) > .run/web.log 2>&1 &
+pids+=($!)
+
+echo "Web page on http://localhost:${WEB_PORT:-3000}, gateway on http://localhost:${GATEWAY_PORT:-4000}/graphql (Ctrl-C stops everything)"
 (cd gateway && exec npm start) &
 pids+=($!)
 wait "${pids[-1]}"

@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 . scripts/java-env.sh
 scripts/db-setup.sh
 (cd gateway && npm ci --no-audit --no-fund --loglevel=error)
+(cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
 ./mvnw -B verify "$@"
