@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What operators watch: health of each part and the Prometheus metrics, as a scraper and a probe read them. */
 class OperationsTest extends GatewayTest {
 
-    private static final HttpClient SCRAPER = HttpClient.newHttpClient();
+    private static final HttpClient SCRAPER = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void healthShowsTheDatabaseAndTheChangeCapture() {
