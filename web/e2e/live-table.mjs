@@ -1,0 +1,294 @@
+// End-to-end test of the live table in headless Chromium (playwright-core, with the system's Chromium;
+// it never downloads a browser). Needs the page's server, the gateway and psql access to the orders
+// database.
+//
+//   a. sign in through the form as E2E_USER_ID; wait for `live` and the rows
+//   b. UPDATE the first row's state with psql; the row must show it, marked, within 2 s
+//      -> prints UPDATE_SHOWN_MS <ms>
+//   c. prints RESTART_GATEWAY and waits for a line GATEWAY_RESTARTED on stdin (whoever runs this
+//      restarts the gateway in between); then `live` again, and another psql UPDATE within 2 s
+//      -> prints AFTER_RESTART_SHOWN_MS <ms>
+//   d. change the state with the row's control (the updateOrder mutation); psql must read it
+//      -> prints MUTATION_SAVED
+//   e. screenshot -> prints SCREENSHOT <path>; exit 0. Any failure: FAILED <reason> on stderr, a
+//      screenshot named *-failure.png, exit 1.
+//
+// Environment:
+//   WEB_URL        the page (http://localhost:3000)
+//   E2E_USER_ID    the user to sign in as; needs at least one order (1)
+//   SCREENSHOT     where to write the PNG (target/web-live-table.png)
+//   CHROMIUM       the Chromium executable (/usr/bin/chromium)
+//   PGHOST, PGPORT, PGUSER, PGPASSWORD  PostgreSQL (localhost, 5432, postgres, none)
+//   ORDERS_DB      the orders database (orders)
+import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const env = process.env;
+const WEB_URL = env.WEB_URL || 'http://localhost:3000';
+const USER_ID = env.E2E_USER_ID || '1';
+const SCREENSHOT = env.SCREENSHOT || 'target/web-live-table.png';
+const CHROMIUM = env.CHROMIUM || '/usr/bin/chromium';
+const ORDERS_DB = env.ORDERS_DB || 'orders';
+const SHOW_LIMIT_MS = 2000;
+const PG_ENV = {
+  ...env,
+  PGHOST: env.PGHOST || 'localhost',
+  PGPORT: env.PGPORT || '5432',
+  PGUSER: env.PGUSER || 'postgres',
+  PGDATABASE: ORDERS_DB,
+};
+
+const ROW = '[data-testid="order-row"]';
+const STATUS = '[data-testid="connection-status"]';
+const rowSelector = (orderId) => `${ROW}[data-order-id="${orderId}"]`;
+const other = (state) => (state === 'PAID' ? 'UNPAID' : 'PAID');
+
+const log = (message) => process.stderr.write(`# ${message}\n`);
+
+class Failure extends Error {}
+
+/** Runs `work` within `ms`; a timeout fails with `what`. */
+async function within(ms, what, work) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Failure(`${what} (no result within ${ms} ms)`)), ms);
+  });
+  try {
+    return await Promise.race([work(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function psql(args) {
+  return new Promise((resolve, reject) => {
+    execFile('psql', ['-X', '-v', 'ON_ERROR_STOP=1', ...args], { env: PG_ENV, timeout: 15_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Failure(`psql ${args.join(' ')} failed: ${stderr.trim() || error.message}`));
+      else resolve(stdout.trim());
+    });
+  });
+}
+
+const setState = (id, state) => psql(['-c', `update orders set state = '${state}' where id = ${id}`]);
+const stateInDatabase = (id) => psql(['-Atc', `select state from orders where id = ${id}`]);
+
+/** The database id in a Relay global id: base64 of `Order:<id>`. */
+function databaseId(globalId) {
+  const [type, id] = Buffer.from(globalId, 'base64').toString('utf8').split(':');
+  if (type !== 'Order' || !/^\d+$/.test(id ?? '')) throw new Failure(`"${globalId}" is not an Order global id`);
+  return id;
+}
+
+/** Lines arriving on stdin, for the restart handshake. */
+function stdinLines() {
+  const lines = [];
+  const waiters = [];
+  const reader = createInterface({ input: process.stdin });
+  reader.on('line', (line) => {
+    lines.push(line.trim());
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  return {
+    async waitFor(text) {
+      while (!lines.includes(text)) await new Promise((wake) => waiters.push(wake));
+    },
+    close: () => reader.close(),
+  };
+}
+
+async function waitForStatus(page, status, ms) {
+  await within(ms, `connection-status did not become "${status}"`, () =>
+    page.waitForFunction(
+      ({ selector, expected }) => document.querySelector(selector)?.textContent === expected,
+      { selector: STATUS, expected: status },
+      { timeout: 0, polling: 50 },
+    ),
+  );
+}
+
+/** Waits until the row's mark from an earlier change has faded, so the next mark is a new one. */
+async function waitUnmarked(page, orderId) {
+  await within(10_000, `row ${orderId} stayed marked as changed`, () =>
+    page.waitForFunction((selector) => document.querySelector(selector)?.dataset.changed !== 'true', rowSelector(orderId), {
+      timeout: 0,
+      polling: 50,
+    }),
+  );
+}
+
+/** psql UPDATE, then the time until the row shows the state and is marked as changed. */
+async function updateAndMeasure(page, orderId, id, state) {
+  await waitUnmarked(page, orderId);
+  await setState(id, state);
+  const start = performance.now();
+  await within(SHOW_LIMIT_MS + 3000, `row ${orderId} did not show ${state} marked as changed after the psql UPDATE`, () =>
+    page.waitForFunction(
+      ({ selector, expected }) => {
+        const row = document.querySelector(selector);
+        return row?.dataset.changed === 'true' && row.querySelector('[data-testid="order-state"]')?.textContent.trim() === expected;
+      },
+      { selector: rowSelector(orderId), expected: state },
+      { timeout: 0, polling: 10 },
+    ),
+  );
+  return Math.round(performance.now() - start);
+}
+
+async function stateShown(page, orderId) {
+  return (await page.locator(`${rowSelector(orderId)} [data-testid="order-state"]`).textContent()).trim();
+}
+
+async function main() {
+  const stdin = stdinLines();
+  let browser;
+  let page;
+  const consoleErrors = [];
+  let phase = 'start';
+  try {
+    browser = await within(30_000, `Chromium did not start (${CHROMIUM})`, () =>
+      chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      }),
+    );
+    page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push({ phase, text: message.text() });
+      else if (message.type() === 'warning') log(`page warning: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => consoleErrors.push({ phase, text: `uncaught: ${error.message}` }));
+    // Records every connection-status value the page shows, to report the reconnect.
+    await page.addInitScript(() => {
+      window.__statuses = [];
+      new MutationObserver(() => {
+        const status = document.querySelector('[data-testid="connection-status"]')?.textContent;
+        if (status && status !== window.__statuses.at(-1)) window.__statuses.push(status);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
+
+    // a. sign in
+    phase = 'sign-in';
+    await within(30_000, `the sign-in form did not appear at ${WEB_URL}`, async () => {
+      await page.goto(WEB_URL, { timeout: 0 });
+      await page.getByTestId('signin-user-id').waitFor({ timeout: 0 });
+    });
+    await page.getByTestId('signin-user-id').fill(USER_ID);
+    await page.getByTestId('signin-staff').setChecked(false);
+    await page.getByTestId('signin-submit').click();
+    await within(15_000, 'whoami did not show a user name after signing in', () =>
+      page.waitForFunction(
+        () => {
+          const text = document.querySelector('[data-testid="whoami"]')?.textContent;
+          return text && text !== '…';
+        },
+        null,
+        { timeout: 0, polling: 50 },
+      ),
+    );
+    await waitForStatus(page, 'live', 30_000);
+    await within(15_000, `no order rows for user ${USER_ID}`, () => page.locator(ROW).first().waitFor({ timeout: 0 }));
+    log(`signed in as ${await page.getByTestId('whoami').textContent()}; ${await page.locator(ROW).count()} rows`);
+    // graphql-transport-ws acknowledges the socket, not each subscription: give the gateway a moment
+    // to open the subscription at the orders service before the first write.
+    await page.waitForTimeout(1000);
+
+    // b. an outside write shows up
+    phase = 'psql-update';
+    const orderId = await page.locator(ROW).first().getAttribute('data-order-id');
+    const id = databaseId(orderId);
+    const original = await stateShown(page, orderId);
+    log(`order ${orderId} (id ${id}) shows ${original}`);
+    const shownMs = await updateAndMeasure(page, orderId, id, other(original));
+    console.log(`UPDATE_SHOWN_MS ${shownMs}`);
+    if (shownMs > SHOW_LIMIT_MS) throw new Failure(`the psql UPDATE took ${shownMs} ms to show (limit ${SHOW_LIMIT_MS} ms)`);
+
+    // c. the gateway restarts; the page reconnects and stays live
+    phase = 'gateway-restart';
+    const statusesBefore = await page.evaluate(() => window.__statuses.length);
+    console.log('RESTART_GATEWAY');
+    await within(120_000, 'no GATEWAY_RESTARTED line on stdin', () => stdin.waitFor('GATEWAY_RESTARTED'));
+    await waitForStatus(page, 'live', 60_000);
+    const statuses = await page.evaluate((from) => window.__statuses.slice(from), statusesBefore);
+    log(`connection-status during the restart: ${statuses.join(' -> ') || '(unchanged)'}`);
+    if (!statuses.includes('reconnecting')) log('warning: the page never showed "reconnecting" during the restart');
+    phase = 'after-restart';
+    const afterRestartMs = await updateAndMeasure(page, orderId, id, original);
+    console.log(`AFTER_RESTART_SHOWN_MS ${afterRestartMs}`);
+    if (afterRestartMs > SHOW_LIMIT_MS) {
+      throw new Failure(`after the gateway restart, the psql UPDATE took ${afterRestartMs} ms to show (limit ${SHOW_LIMIT_MS} ms)`);
+    }
+
+    // d. the page's own mutation
+    phase = 'mutation';
+    const wanted = other(original);
+    await page.locator(`${rowSelector(orderId)} [data-testid="order-state-control"]`).selectOption(wanted);
+    await within(10_000, `row ${orderId} did not show ${wanted} after changing it with its control`, () =>
+      page.waitForFunction(
+        ({ selector, expected }) => {
+          const row = document.querySelector(selector);
+          return (
+            row?.querySelector('[data-testid="order-state"]')?.textContent.trim() === expected &&
+            !row.querySelector('[data-testid="order-state-control"]').disabled
+          );
+        },
+        { selector: rowSelector(orderId), expected: wanted },
+        { timeout: 0, polling: 20 },
+      ),
+    );
+    const saved = await stateInDatabase(id);
+    if (saved !== wanted) throw new Failure(`the page shows ${wanted} after the mutation, but the database has "${saved}"`);
+    console.log('MUTATION_SAVED');
+
+    phase = 'end';
+    const unexpected = consoleErrors.filter(isUnexpected);
+    consoleErrors.filter((error) => !isUnexpected(error)).forEach((error) => log(`expected console error (${error.phase}): ${error.text}`));
+    if (unexpected.length) {
+      throw new Failure(`console errors: ${unexpected.map((error) => `[${error.phase}] ${error.text}`).join(' | ')}`);
+    }
+
+    // e. screenshot
+    await screenshot(page, SCREENSHOT);
+    console.log(`SCREENSHOT ${SCREENSHOT}`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`FAILED ${error instanceof Failure ? error.message : error.stack || error}\n`);
+    if (consoleErrors.length) log(`console errors: ${consoleErrors.map((e) => `[${e.phase}] ${e.text}`).join(' | ')}`);
+    if (page) {
+      const path = SCREENSHOT.replace(/(\.png)?$/i, '-failure.png');
+      await screenshot(page, path).then(
+        () => console.log(`SCREENSHOT ${path}`),
+        (err) => log(`no failure screenshot: ${err.message}`),
+      );
+    }
+    return 1;
+  } finally {
+    stdin.close();
+    await browser?.close().catch(() => {});
+  }
+}
+
+/** Connection errors while the gateway is down are expected; anything else is not. */
+function isUnexpected({ phase, text }) {
+  const connectionError = /WebSocket connection to .* failed|ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE/.test(text);
+  return !(phase === 'gateway-restart' && connectionError);
+}
+
+async function screenshot(page, path) {
+  await mkdir(dirname(path), { recursive: true });
+  await within(15_000, 'screenshot', () => page.screenshot({ path, fullPage: true }));
+}
+
+process.exit(await main());

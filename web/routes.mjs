@@ -1,0 +1,129 @@
+// The web server's own endpoints, shared by server.mjs (production) and vite.config.js (`npm run dev`):
+//
+//   GET  /config.json  { graphqlUrl, devSignIn }: where the browser finds the gateway, whether dev sign-in is on
+//   GET  /healthz      200 {"status":"UP"}
+//   POST /dev/token    { "userId": "1", "staff": false } -> { "token": "<HS256 JWT>" }, development only:
+//                      404 when NODE_ENV=production or AUTH_JWT_ISSUER_URI is set
+import { SignJWT } from 'jose';
+
+export const DEV_JWT_SECRET = 'ordergraph-dev-secret-not-for-production-0123456789';
+const TOKEN_TTL_SECONDS = 24 * 60 * 60;
+const MAX_BODY_BYTES = 4096;
+
+/** Reads the settings from an environment (process.env by default). */
+export function settingsFrom(env = process.env) {
+  const devSignIn = env.NODE_ENV !== 'production' && !env.AUTH_JWT_ISSUER_URI;
+  return {
+    graphqlUrl: env.GATEWAY_PUBLIC_URL || '',
+    devSignIn,
+    secret: new TextEncoder().encode(env.AUTH_JWT_SECRET || DEV_JWT_SECRET),
+  };
+}
+
+/** Mints a development token: sub, roles, iat, exp (one day), HS256. */
+export function mintToken(secret, userId, staff) {
+  return new SignJWT({ roles: staff ? ['staff'] : [] })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(String(userId))
+    .setIssuedAt()
+    .setExpirationTime(`${TOKEN_TTL_SECONDS}s`)
+    .sign(secret);
+}
+
+function sendJson(res, status, body, headers = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+class BadRequest extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+function readJson(req) {
+  return new Promise((resolve, reject) => {
+    const type = (req.headers['content-type'] || '').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json') {
+      reject(new BadRequest(415, 'Send the body as application/json.'));
+      req.resume();
+      return;
+    }
+    const chunks = [];
+    let size = 0;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BadRequest(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null'));
+      } catch {
+        reject(new BadRequest(400, 'The body is not valid JSON.'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+async function devToken(req, res, settings) {
+  if (req.method !== 'POST') {
+    sendJson(res, 405, { error: 'Use POST.' }, { Allow: 'POST' });
+    return;
+  }
+  let body;
+  try {
+    body = await readJson(req);
+  } catch (err) {
+    sendJson(res, err.status || 400, { error: err.message });
+    return;
+  }
+  const userId = typeof body?.userId === 'number' ? String(body.userId) : body?.userId;
+  if (typeof userId !== 'string' || !/^[1-9][0-9]{0,17}$/.test(userId)) {
+    sendJson(res, 400, { error: 'userId must be a user\'s numeric database id, e.g. "1".' });
+    return;
+  }
+  if (body.staff != null && typeof body.staff !== 'boolean') {
+    sendJson(res, 400, { error: 'staff must be true or false.' });
+    return;
+  }
+  const token = await mintToken(settings.secret, userId, body.staff === true);
+  sendJson(res, 200, { token });
+}
+
+/**
+ * A connect-style middleware `(req, res, next)` answering the three endpoints and passing every
+ * other request on.
+ */
+export function createRoutes(env = process.env) {
+  const settings = settingsFrom(env);
+  return function routes(req, res, next) {
+    const path = new URL(req.url, 'http://localhost').pathname;
+    if (path === '/healthz') {
+      sendJson(res, 200, { status: 'UP' });
+    } else if (path === '/config.json') {
+      sendJson(res, 200, { graphqlUrl: settings.graphqlUrl, devSignIn: settings.devSignIn });
+    } else if (path === '/dev/token' && settings.devSignIn) {
+      devToken(req, res, settings).catch((err) => {
+        console.error('POST /dev/token failed:', err);
+        if (!res.headersSent) sendJson(res, 500, { error: 'Could not mint a token.' });
+      });
+    } else if (path === '/dev/token') {
+      sendJson(res, 404, { error: 'Not found.' });
+    } else {
+      next();
+    }
+  };
+}

@@ -1,0 +1,67 @@
+import { useCallback } from 'react';
+import { useQuery } from '@apollo/client/react';
+import { ORDERS } from '../graphql.js';
+import { useChangeMarks } from '../useChangeMarks.js';
+import { useOrderChanges } from '../useOrderChanges.js';
+import OrderRow from './OrderRow.jsx';
+
+const VARIABLES = { first: 50 };
+
+/** The viewer's orders (staff: everyone's), newest first, kept live by `orderChanges`. */
+export default function OrdersTable({ staff = false }) {
+  const { data, error, refetch } = useQuery(ORDERS, { variables: VARIABLES });
+  const [marked, mark] = useChangeMarks(3000);
+  const onChange = useCallback(
+    (change) => {
+      if (change.action !== 'DELETED') mark(change.order.id);
+    },
+    [mark],
+  );
+  const refusal = useOrderChanges({ variables: VARIABLES, refetch, onChange });
+
+  const edges = data?.orders.edges;
+  return (
+    <section className="card" aria-labelledby="orders-title">
+      <h2 id="orders-title">{staff ? 'All orders' : 'Your orders'}</h2>
+      {refusal && (
+        <p role="alert" className="error">
+          Live updates stopped: {refusal} Sign out and in again.
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          Could not load the orders: {error.message}
+        </p>
+      )}
+      {!edges && !error && <p className="hint">Loading orders…</p>}
+      {edges && (
+        <table data-testid="orders-table" className="orders">
+          <caption className="visually-hidden">Orders, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">State</th>
+              <th scope="col">User</th>
+              <th scope="col">Change state</th>
+            </tr>
+          </thead>
+          <tbody>
+            {edges.map(({ node }) => (
+              <OrderRow key={node.id} order={node} changed={marked.has(node.id)} />
+            ))}
+            {edges.length === 0 && (
+              <tr>
+                <td colSpan={4} className="empty">
+                  No orders yet.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      )}
+      {data?.orders.pageInfo.hasNextPage && (
+        <p className="hint">Showing the newest {VARIABLES.first} orders.</p>
+      )}
+    </section>
+  );
+}

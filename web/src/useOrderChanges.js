@@ -1,0 +1,154 @@
+// Keeps the table live: subscribes to `orderChanges`, applies every change to the cache, and
+// survives what can happen to a long-lived subscription:
+//
+// - The socket drops (gateway restart, network): graphql-ws reconnects with capped backoff and would
+//   send the subscription again by itself, with its original variables. When the socket is back
+//   (`connected` with wasRetry) this replaces it by one that resumes `after` the last change seen,
+//   so the server replays what was committed during the gap, and refetches the table too (for a
+//   cursor the server no longer holds, or when no change had arrived yet).
+// - The server completes the subscription (the gateway does when its supergraph changes) or ends it
+//   with an error: subscribe again after a short, growing pause, resuming after the last change
+//   (without a cursor after CURSOR_EXPIRED), and refetch as above.
+// - The server refuses the viewer (UNAUTHENTICATED, FORBIDDEN, close 4401/4403): stop and say so.
+// - A subscription without a cursor starts at the server a moment after it is sent (the protocol
+//   acknowledges the socket, not each subscription), and an event can arrive with errors instead of
+//   data: in both cases the table is refetched a second later.
+//
+// A refetch answers with the state at the moment it was read; changes that arrive while it is in
+// flight are applied again once it has landed, so an older snapshot never overwrites them.
+import { useEffect, useRef, useState } from 'react';
+import { useApolloClient } from '@apollo/client/react';
+import { ORDER_CHANGES } from './graphql.js';
+import { applyOrderChange } from './orderCache.js';
+import { useSession } from './session.js';
+
+const STABLE_AFTER_MS = 10_000; // a subscription that lived this long resets the pause
+const PAUSE_MAX_MS = 5000;
+const CATCH_UP_DELAY_MS = 1000;
+
+const codesOf = (error) => (error?.errors ?? []).map((e) => e?.extensions?.code);
+const hasCode = (error, code) => codesOf(error).includes(code);
+const isRefusal = (error) =>
+  hasCode(error, 'UNAUTHENTICATED') ||
+  hasCode(error, 'FORBIDDEN') ||
+  /Socket closed with event 440[13]\b/.test(error?.message ?? '');
+
+/**
+ * @param {{ variables: { first: number }, refetch: () => Promise<unknown>, onChange?: (change) => void }} options
+ * @returns {string | null} why the table is not live when the server refused it, else null
+ */
+export function useOrderChanges({ variables, refetch, onChange }) {
+  const client = useApolloClient();
+  const session = useSession();
+  const [refusal, setRefusal] = useState(null);
+  const latest = useRef({ refetch, onChange });
+  useEffect(() => {
+    latest.current = { refetch, onChange };
+  });
+  const first = variables.first;
+
+  useEffect(() => {
+    let stopped = false;
+    let subscription = null;
+    let cursor = null; // of the last change applied: where to resume
+    let lastError = null;
+    let startedAt = 0;
+    let failures = 0;
+    let pauseTimer = null;
+    let catchUpTimer = null;
+    let refetching = 0;
+    let heldBack = [];
+
+    const apply = (change) => applyOrderChange(client.cache, change, { first });
+
+    function start() {
+      lastError = null;
+      startedAt = Date.now();
+      if (session.socketOpen()) session.status.set('live');
+      if (!cursor) catchUpSoon();
+      subscription = client
+        .subscribe({
+          query: ORDER_CHANGES,
+          variables: cursor ? { after: cursor } : {},
+          fetchPolicy: 'no-cache', // applyOrderChange writes the cache
+          context: { queryDeduplication: false },
+        })
+        .subscribe({
+          next({ data, error }) {
+            if (error) {
+              lastError = error;
+              catchUpSoon();
+              return;
+            }
+            const change = data?.orderChanges;
+            if (!change) return;
+            cursor = change.cursor;
+            apply(change);
+            if (refetching) heldBack.push(change);
+            latest.current.onChange?.(change);
+          },
+          error: (error) => ended(error),
+          complete: () => ended(lastError),
+        });
+    }
+
+    function ended(error) {
+      subscription = null;
+      if (stopped) return;
+      if (isRefusal(error)) {
+        session.status.set('offline');
+        setRefusal(error.message);
+        return;
+      }
+      if (error) console.warn('orderChanges ended:', error.message);
+      if (hasCode(error, 'CURSOR_EXPIRED')) cursor = null;
+      failures = Date.now() - startedAt > STABLE_AFTER_MS ? 0 : failures + 1;
+      const pause = failures === 0 ? 0 : Math.min(250 * 2 ** failures, PAUSE_MAX_MS);
+      if (pause > 0) session.status.set('reconnecting');
+      pauseTimer = setTimeout(resubscribe, pause);
+    }
+
+    function resubscribe() {
+      clearTimeout(pauseTimer);
+      pauseTimer = null;
+      subscription?.unsubscribe();
+      start();
+      catchUp();
+    }
+
+    function catchUpSoon() {
+      catchUpTimer ??= setTimeout(() => {
+        catchUpTimer = null;
+        catchUp();
+      }, CATCH_UP_DELAY_MS);
+    }
+
+    async function catchUp() {
+      refetching += 1;
+      try {
+        await latest.current.refetch();
+      } catch {
+        // the table shows the query's error
+      } finally {
+        refetching -= 1;
+        if (refetching === 0 && !stopped) {
+          const changes = heldBack;
+          heldBack = [];
+          changes.forEach(apply);
+        }
+      }
+    }
+
+    const stopListening = session.onReconnected(resubscribe);
+    start();
+    return () => {
+      stopped = true;
+      stopListening();
+      clearTimeout(pauseTimer);
+      clearTimeout(catchUpTimer);
+      subscription?.unsubscribe();
+    };
+  }, [client, session, first]);
+
+  return refusal;
+}
