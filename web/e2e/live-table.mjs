@@ -86,14 +86,23 @@ function databaseId(globalId) {
 function stdinLines() {
   const lines = [];
   const waiters = [];
+  let ended = false;
+  const wake = () => waiters.splice(0).forEach((resume) => resume());
   const reader = createInterface({ input: process.stdin });
   reader.on('line', (line) => {
     lines.push(line.trim());
-    waiters.splice(0).forEach((wake) => wake());
+    wake();
+  });
+  reader.on('close', () => {
+    ended = true;
+    wake();
   });
   return {
     async waitFor(text) {
-      while (!lines.includes(text)) await new Promise((wake) => waiters.push(wake));
+      while (!lines.includes(text)) {
+        if (ended) throw new Failure(`stdin ended before a ${text} line`);
+        await new Promise((resume) => waiters.push(resume));
+      }
     },
     close: () => reader.close(),
   };
