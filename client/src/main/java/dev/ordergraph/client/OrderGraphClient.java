@@ -3,6 +3,7 @@ package dev.ordergraph.client;
 import com.netflix.graphql.dgs.client.codegen.BaseProjectionNode;
 import com.netflix.graphql.dgs.client.codegen.GraphQLQuery;
 import com.netflix.graphql.dgs.client.codegen.GraphQLQueryRequest;
+import dev.ordergraph.client.generated.client.ChangesCursorGraphQLQuery;
 import dev.ordergraph.client.generated.client.OrderChangesGraphQLQuery;
 import dev.ordergraph.client.generated.client.OrderChangesProjectionRoot;
 import dev.ordergraph.client.generated.client.OrdersGraphQLQuery;
@@ -18,7 +19,6 @@ import dev.ordergraph.client.generated.types.UpdateOrderPayload;
 import graphql.scalars.ExtendedScalars;
 import graphql.schema.Coercing;
 import org.springframework.graphql.client.FieldAccessException;
-import org.springframework.graphql.client.GraphQlClient;
 import org.springframework.graphql.client.HttpSyncGraphQlClient;
 import org.springframework.graphql.client.WebSocketGraphQlClient;
 import org.springframework.graphql.client.WebSocketGraphQlClientInterceptor;
@@ -74,6 +74,16 @@ public final class OrderGraphClient implements AutoCloseable {
     }
 
     /**
+     * Where the change feed stands ({@code null} before its first change). Read it before reading
+     * orders, and subscribe with it: nothing committed after the read is missed, even a change committed
+     * before the subscription reached the service.
+     */
+    public String changesCursor() {
+        ChangesCursorGraphQLQuery query = new ChangesCursorGraphQLQuery();
+        return execute(query.getOperationName(), new GraphQLQueryRequest(query), String.class); // a scalar: no projection
+    }
+
+    /**
      * A page of the viewer's orders, newest first, with each order's user (resolved by the users
      * subgraph through federation).
      */
@@ -123,8 +133,8 @@ public final class OrderGraphClient implements AutoCloseable {
      * meantime is missed or repeated. Gives up only on errors that retrying cannot fix (e.g.
      * {@code CURSOR_EXPIRED}, {@code UNAUTHENTICATED}).
      */
-    public Flux<OrderChange> liveOrderChanges(OrderFilter filter, Duration maxBackoff) {
-        AtomicReference<String> lastCursor = new AtomicReference<>();
+    public Flux<OrderChange> liveOrderChanges(OrderFilter filter, String after, Duration maxBackoff) {
+        AtomicReference<String> lastCursor = new AtomicReference<>(after);
         return Flux.defer(() -> orderChanges(filter, lastCursor.get()))
                 .doOnNext(change -> lastCursor.set(change.getCursor()))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(maxBackoff)
@@ -137,10 +147,13 @@ public final class OrderGraphClient implements AutoCloseable {
     }
 
     private <T> T execute(GraphQLQuery query, BaseProjectionNode projection, Class<T> type) {
-        String field = query.getOperationName();
-        GraphQlClient.RequestSpec request = http.document(new GraphQLQueryRequest(query, projection, SCALARS).serialize());
+        return execute(query.getOperationName(), new GraphQLQueryRequest(query, projection, SCALARS), type);
+    }
+
+    /** Runs {@code request} over HTTP and reads its root {@code field} as {@code type}. */
+    private <T> T execute(String field, GraphQLQueryRequest request, Class<T> type) {
         try {
-            return request.retrieveSync(field).toEntity(type);
+            return http.document(request.serialize()).retrieveSync(field).toEntity(type);
         } catch (FieldAccessException e) {
             throw OrderGraphException.from(e.getResponse());
         }

@@ -18,9 +18,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Lists the viewer's orders, subscribes to their changes, flips the newest order's state with a mutation,
- * and prints changes as they arrive (that one, and any made meanwhile by psql, a batch job, another client)
- * until it has seen enough of them. Everything goes through the gateway.
+ * Lists the viewer's orders, subscribes to their changes from where the list was read (nothing committed
+ * after the read is missed), flips the newest order's state with a mutation, and prints changes as they
+ * arrive (that one, and any made meanwhile by psql, a batch job, another client) until it has seen enough
+ * of them. Everything goes through the gateway.
  *
  * <pre>
  * GATEWAY_URL=http://localhost:4000/graphql TOKEN=$(make -s token USER=1) \
@@ -44,20 +45,21 @@ public final class OrdersExample {
             System.exit(2);
         }
         int changes = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        // A subscription is live once the gateway has opened it upstream, a moment after the
-        // WebSocket is acknowledged; changes committed before that are not this subscription's.
-        Runnable settle = () -> sleep(Duration.ofSeconds(1));
-        Outcome outcome = run(gateway, token, changes, Duration.ofMinutes(10), settle, System.out);
+        Outcome outcome = run(gateway, token, changes, Duration.ofMinutes(10), () -> { }, System.out);
         System.exit(outcome.changes().size() >= changes ? 0 : 1);
     }
 
     /**
      * The example's steps; {@code onSubscribed} runs once the subscription has been sent, before the
-     * mutation (tests use it to wait until the subscription is live and to write from outside).
+     * mutation (tests write from outside there).
      */
     public static Outcome run(URI gateway, String token, int changesToAwait, Duration timeout,
                               Runnable onSubscribed, PrintStream out) throws InterruptedException {
         try (OrderGraphClient client = OrderGraphClient.connect(gateway, token)) {
+            // Read before the list: the subscription resumes from here, so a change committed while it
+            // is being set up (the gateway opens it upstream a moment after the socket is acknowledged)
+            // is replayed instead of lost.
+            String since = client.changesCursor();
             OrderConnection page = client.orders(10, null, null);
             List<Order> orders = page.getEdges().stream().map(OrderEdge::getNode).toList();
             out.printf("Your orders (%d shown%s):%n", orders.size(), page.getPageInfo().getHasNextPage() ? ", more exist" : "");
@@ -66,7 +68,7 @@ public final class OrdersExample {
 
             List<OrderChange> changes = new CopyOnWriteArrayList<>();
             CountDownLatch enough = new CountDownLatch(changesToAwait);
-            Disposable subscription = client.liveOrderChanges(null, Duration.ofSeconds(5)).subscribe(change -> {
+            Disposable subscription = client.liveOrderChanges(null, since, Duration.ofSeconds(5)).subscribe(change -> {
                 changes.add(change);
                 out.printf("Change: %-7s %s  %s  %-6s  committed %s%n", change.getAction(), change.getOrder().getId(),
                         change.getOrder().getDate(), change.getOrder().getState(), change.getCommittedAt());
@@ -99,13 +101,5 @@ public final class OrdersExample {
     private static String env(String name, String fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : value;
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

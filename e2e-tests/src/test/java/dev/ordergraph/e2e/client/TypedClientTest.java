@@ -36,14 +36,16 @@ class TypedClientTest extends GatewayTest {
     @Test
     void theExampleListsUpdatesAndReceivesChangesFromItselfAndFromOutside() throws InterruptedException {
         long owner = TestData.user("client");
+        long published = stack.changesPublished();
         List<Long> ids = TestData.orders(owner, 3, LocalDate.of(2026, 5, 3), "UNPAID");
-        int baseline = stack.activeSubscriptions();
+        stack.awaitChangesPublished(published + 3); // so that the example's starting cursor is past the inserts
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-        OrdersExample.Outcome outcome = OrdersExample.run(stack.gatewayUrl(), Tokens.viewer(owner), 2, WAIT, () -> {
-            stack.awaitSubscriptions(baseline + 1);
-            Sql.orders("update orders set state = 'PAID' where id = " + ids.get(2)); // an outside writer
-        }, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        // The outside write comes right after the subscription is sent, before the gateway can have opened
+        // it upstream: it arrives because the example subscribes after the cursor it read first.
+        OrdersExample.Outcome outcome = OrdersExample.run(stack.gatewayUrl(), Tokens.viewer(owner), 2, WAIT,
+                () -> Sql.orders("update orders set state = 'PAID' where id = " + ids.get(2)),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         String output = printed.toString(StandardCharsets.UTF_8);
         assertThat(outcome.listed()).as(output).extracting(Order::getId)
@@ -72,7 +74,7 @@ class TypedClientTest extends GatewayTest {
         BlockingQueue<OrderChange> received = new LinkedBlockingQueue<>();
         int baseline = stack.activeSubscriptions();
         try (OrderGraphClient client = OrderGraphClient.connect(stack.gatewayUrl(), Tokens.viewer(owner))) {
-            Disposable live = client.liveOrderChanges(null, Duration.ofSeconds(1)).subscribe(received::add);
+            Disposable live = client.liveOrderChanges(null, null, Duration.ofSeconds(1)).subscribe(received::add);
             try {
                 stack.awaitSubscriptions(baseline + 1);
                 Sql.orders("update orders set state = 'PAID' where id = " + order);
@@ -92,6 +94,25 @@ class TypedClientTest extends GatewayTest {
             } finally {
                 live.dispose();
             }
+        }
+    }
+
+    @Test
+    void aSubscriptionFromTheChangesCursorGetsWhatWasCommittedBeforeItStarted() {
+        long owner = TestData.user("clientcursor");
+        long published = stack.changesPublished();
+        long order = TestData.orders(owner, 1, LocalDate.of(2026, 5, 2), "UNPAID").getFirst();
+        stack.awaitChangesPublished(published + 1);
+        try (OrderGraphClient client = OrderGraphClient.connect(stack.gatewayUrl(), Tokens.viewer(owner))) {
+            String cursor = client.changesCursor();
+            assertThat(cursor).isNotBlank();
+
+            Sql.orders("update orders set state = 'PAID' where id = " + order); // before anyone subscribes
+
+            OrderChange first = client.orderChanges(null, cursor).blockFirst(WAIT);
+            assertThat(first.getAction()).isEqualTo(ChangeAction.UPDATED);
+            assertThat(first.getOrder().getId()).isEqualTo(TestData.globalId("Order", order));
+            assertThat(first.getOrder().getState()).isEqualTo(OrderState.PAID);
         }
     }
 

@@ -149,6 +149,23 @@ public final class Stack {
                 .json().path("measurements").get(0).path("value").asDouble();
     }
 
+    /** Changes orders-service has published since it started (its ordergraph.changes.events counter). */
+    public long changesPublished() {
+        return (long) new GraphQlClient(ordersUrl().resolve("/actuator/metrics/ordergraph.changes.events"), null).get()
+                .json().path("measurements").get(0).path("value").asDouble();
+    }
+
+    /** Waits until orders-service has published at least {@code count} changes since it started. */
+    public void awaitChangesPublished(long count) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (changesPublished() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("orders-service published " + changesPublished() + " changes, expected " + count);
+            }
+            ServiceProcess.sleep(50);
+        }
+    }
+
     private void awaitSubscriptions(java.util.function.IntPredicate done, String expected) {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
         int active = -1;

@@ -111,6 +111,19 @@ public class ChangeFeed {
         }
     }
 
+    /**
+     * The position of the newest change published, {@code null} before the first. A client that reads it
+     * before reading orders and subscribes {@code after} it misses nothing committed after its read.
+     */
+    ChangePosition newestPosition() {
+        lock.lock();
+        try {
+            return sequence >= oldest ? window[(int) (sequence % window.length)].position() : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The sequence of the oldest change still in the window, or the next one when it is empty. */
     long oldestSequence() {
         lock.lock();
