@@ -210,9 +210,8 @@ async function main() {
     await waitForStatus(page, 'live', 30_000);
     await within(15_000, `no order rows for user ${USER_ID}`, () => page.locator(ROW).first().waitFor({ timeout: 0 }));
     log(`signed in as ${await page.getByTestId('whoami').textContent()}; ${await page.locator(ROW).count()} rows`);
-    // graphql-transport-ws acknowledges the socket, not each subscription: give the gateway a moment
-    // to open the subscription at the orders service before the first write.
-    await page.waitForTimeout(1000);
+    // No pause before the first write: the page subscribes after the changesCursor it read before the
+    // table, so a write made before its subscription is open at the orders service is replayed to it.
 
     // b. an outside write shows up
     phase = 'psql-update';

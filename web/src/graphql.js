@@ -21,6 +21,13 @@ export const ME = gql`
   }
 `;
 
+// Where the change feed stands; read before ORDERS, so the subscription can start from before that read.
+export const CHANGES_CURSOR = gql`
+  query ChangesCursor {
+    changesCursor
+  }
+`;
+
 export const ORDERS = gql`
   query Orders($first: Int!) {
     orders(first: $first) {

@@ -10,9 +10,10 @@
 //   with an error: subscribe again after a short, growing pause, resuming after the last change
 //   (without a cursor after CURSOR_EXPIRED), and refetch as above.
 // - The server refuses the viewer (UNAUTHENTICATED, FORBIDDEN, close 4401/4403): stop and say so.
-// - A subscription without a cursor starts at the server a moment after it is sent (the protocol
-//   acknowledges the socket, not each subscription), and an event can arrive with errors instead of
-//   data: in both cases the table is refetched a second later.
+// - A subscription starts at the server a moment after it is sent (the protocol acknowledges the
+//   socket, not each subscription): the first one resumes `after` the `changesCursor` read before the
+//   table, so nothing committed meanwhile is lost. Without a cursor (the feed has seen no change yet),
+//   or when an event arrives with errors instead of data, the table is refetched a second later.
 //
 // A refetch answers with the state at the moment it was read; changes that arrive while it is in
 // flight are applied again once it has landed, so an older snapshot never overwrites them.
@@ -34,10 +35,11 @@ const isRefusal = (error) =>
   /Socket closed with event 440[13]\b/.test(error?.message ?? '');
 
 /**
- * @param {{ variables: { first: number }, refetch: () => Promise<unknown>, onChange?: (change) => void }} options
+ * @param {{ variables: { first: number }, refetch: () => Promise<unknown>, onChange?: (change) => void,
+ *           enabled: boolean, since: string | null }} options  `since`: the changesCursor read before the table
  * @returns {string | null} why the table is not live when the server refused it, else null
  */
-export function useOrderChanges({ variables, refetch, onChange }) {
+export function useOrderChanges({ variables, refetch, onChange, enabled, since }) {
   const client = useApolloClient();
   const session = useSession();
   const [refusal, setRefusal] = useState(null);
@@ -48,9 +50,10 @@ export function useOrderChanges({ variables, refetch, onChange }) {
   const first = variables.first;
 
   useEffect(() => {
+    if (!enabled) return undefined;
     let stopped = false;
     let subscription = null;
-    let cursor = null; // of the last change applied: where to resume
+    let cursor = since; // of the last change applied (at first, where the table was read): where to resume
     let lastError = null;
     let startedAt = 0;
     let failures = 0;
@@ -148,7 +151,7 @@ export function useOrderChanges({ variables, refetch, onChange }) {
       clearTimeout(catchUpTimer);
       subscription?.unsubscribe();
     };
-  }, [client, session, first]);
+  }, [client, session, first, enabled, since]);
 
   return refusal;
 }

@@ -1,6 +1,6 @@
 import { useCallback } from 'react';
 import { useQuery } from '@apollo/client/react';
-import { ORDERS } from '../graphql.js';
+import { CHANGES_CURSOR, ORDERS } from '../graphql.js';
 import { useChangeMarks } from '../useChangeMarks.js';
 import { useOrderChanges } from '../useOrderChanges.js';
 import OrderRow from './OrderRow.jsx';
@@ -9,7 +9,11 @@ const VARIABLES = { first: 50 };
 
 /** The viewer's orders (staff: everyone's), newest first, kept live by `orderChanges`. */
 export default function OrdersTable({ staff = false }) {
-  const { data, error, refetch } = useQuery(ORDERS, { variables: VARIABLES });
+  // The feed's cursor first, then the orders: changes committed after the cursor was read are replayed
+  // to the subscription, however long it takes to start, so none falls between the two.
+  const position = useQuery(CHANGES_CURSOR, { fetchPolicy: 'network-only' });
+  const positioned = !position.loading;
+  const { data, error, refetch } = useQuery(ORDERS, { variables: VARIABLES, skip: !positioned });
   const [marked, mark] = useChangeMarks(3000);
   const onChange = useCallback(
     (change) => {
@@ -17,7 +21,14 @@ export default function OrdersTable({ staff = false }) {
     },
     [mark],
   );
-  const refusal = useOrderChanges({ variables: VARIABLES, refetch, onChange });
+  const refusal = useOrderChanges({
+    variables: VARIABLES,
+    refetch,
+    onChange,
+    // Once the table has landed: a change replayed before it would be overwritten by the older snapshot.
+    enabled: positioned && Boolean(data),
+    since: position.data?.changesCursor ?? null,
+  });
 
   const edges = data?.orders.edges;
   return (
