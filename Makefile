@@ -1,7 +1,7 @@
 # The everyday commands; each is a thin wrapper over scripts/.
 .PHONY: run test token compose bench
 
-run:      ## PostgreSQL set-up, both services with dev data, the gateway on :4000
+run:      ## PostgreSQL set-up, both services with dev data, the gateway on :4000, the web page on :3000
 	scripts/run.sh
 
 test:     ## every test, against real PostgreSQL through the gateway
@@ -13,5 +13,5 @@ token:    ## a dev JWT: make token USER=1 [STAFF=1]
 bench:    ## benchmarks through the gateway and direct; prints the figures (see docs/benchmarks.md)
 	scripts/test.sh -Pbench -Dsurefire.failIfNoSpecifiedTests=false
 
-compose:  ## recompose schema/supergraph.graphql after changing a subgraph schema
+compose:  ## recompose schema/supergraph.graphql and schema/api.graphql after changing a subgraph schema
 	cd gateway && npm run compose

@@ -340,8 +340,11 @@ export const gatewayConfig = defineConfig({
   graphiql: !production,
   landingPage: !production,
 
-  // Prometheus metrics on /metrics: request and subgraph-call durations, errors, per operation and subgraph.
-  prometheus: { metrics: true, labels: { subgraphName: true } },
+  // Prometheus metrics on /metrics: request and subgraph-call durations and errors, per subgraph and,
+  // in development, per operation name. Names come from clients, so production leaves them out (an
+  // unbounded label); the subgraphs keep per-operation timings with a cap. Serve /metrics to the
+  // scraper only (internal network), not through the public load balancer.
+  prometheus: { metrics: true, labels: { operationName: !production } },
 
   logging: (env.LOG_LEVEL as 'debug' | 'info' | 'warn' | 'error' | undefined) || 'info',
 

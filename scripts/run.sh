@@ -31,6 +31,10 @@ wait_healthy() {
 wait_healthy users-service "http://localhost:${USERS_PORT:-8081}/actuator/health"
 wait_healthy orders-service "http://localhost:${ORDERS_PORT:-8082}/actuator/health"
 
+# The page finds the gateway on its own host at port 4000 unless told otherwise.
+if [ -n "${GATEWAY_PORT:-}" ] && [ -z "${GATEWAY_PUBLIC_URL:-}" ]; then
+  export GATEWAY_PUBLIC_URL="http://localhost:$GATEWAY_PORT/graphql"
+fi
 (cd web && exec node server.mjs) > .run/web.log 2>&1 &
 pids+=($!)
 

@@ -2,8 +2,10 @@
 //
 //   GET  /config.json  { graphqlUrl, devSignIn }: where the browser finds the gateway, whether dev sign-in is on
 //   GET  /healthz      200 {"status":"UP"}
-//   POST /dev/token    { "userId": "1", "staff": false } -> { "token": "<HS256 JWT>" }, development only:
-//                      404 when NODE_ENV=production or AUTH_JWT_ISSUER_URI is set
+//   POST /dev/token    { "userId": "1", "staff": false } -> { "token": "<HS256 JWT>" }, development only.
+//                      It mints any identity, staff included, so it is on only with the public development
+//                      secret (AUTH_JWT_SECRET unset), or with DEV_SIGN_IN=true for a test stack's own secret;
+//                      never with NODE_ENV=production or AUTH_JWT_ISSUER_URI. Otherwise 404.
 import { SignJWT } from 'jose';
 
 export const DEV_JWT_SECRET = 'ordergraph-dev-secret-not-for-production-0123456789';
@@ -12,11 +14,16 @@ const MAX_BODY_BYTES = 4096;
 
 /** Reads the settings from an environment (process.env by default). */
 export function settingsFrom(env = process.env) {
-  const devSignIn = env.NODE_ENV !== 'production' && !env.AUTH_JWT_ISSUER_URI;
+  const secret = env.AUTH_JWT_SECRET || DEV_JWT_SECRET;
+  const devSignIn =
+    env.NODE_ENV !== 'production' &&
+    !env.AUTH_JWT_ISSUER_URI &&
+    env.DEV_SIGN_IN !== 'false' &&
+    (secret === DEV_JWT_SECRET || env.DEV_SIGN_IN === 'true');
   return {
     graphqlUrl: env.GATEWAY_PUBLIC_URL || '',
     devSignIn,
-    secret: new TextEncoder().encode(env.AUTH_JWT_SECRET || DEV_JWT_SECRET),
+    secret: new TextEncoder().encode(secret),
   };
 }
 

@@ -131,7 +131,8 @@ export function useOrderChanges({ variables, refetch, onChange, enabled, since }
       try {
         await latest.current.refetch();
       } catch {
-        // the table shows the query's error
+        // The table shows the query's error; try again (e.g. orders-service was restarting).
+        if (!stopped) catchUpSoon();
       } finally {
         refetching -= 1;
         if (refetching === 0 && !stopped) {

@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useQuery } from '@apollo/client/react';
 import { CHANGES_CURSOR, ORDERS } from '../graphql.js';
 import { useChangeMarks } from '../useChangeMarks.js';
@@ -14,6 +14,11 @@ export default function OrdersTable({ staff = false }) {
   const position = useQuery(CHANGES_CURSOR, { fetchPolicy: 'network-only' });
   const positioned = !position.loading;
   const { data, error, refetch } = useQuery(ORDERS, { variables: VARIABLES, skip: !positioned });
+  // Latched: a later failed refetch may clear `data`, and must not tear the subscription down.
+  const [loaded, setLoaded] = useState(false);
+  useEffect(() => {
+    if (data) setLoaded(true);
+  }, [data]);
   const [marked, mark] = useChangeMarks(3000);
   const onChange = useCallback(
     (change) => {
@@ -26,7 +31,7 @@ export default function OrdersTable({ staff = false }) {
     refetch,
     onChange,
     // Once the table has landed: a change replayed before it would be overwritten by the older snapshot.
-    enabled: positioned && Boolean(data),
+    enabled: positioned && loaded,
     since: position.data?.changesCursor ?? null,
   });
 

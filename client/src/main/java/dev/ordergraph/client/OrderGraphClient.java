@@ -52,6 +52,7 @@ public final class OrderGraphClient implements AutoCloseable {
 
     private final HttpSyncGraphQlClient http;
     private final WebSocketGraphQlClient webSocket;
+    private volatile boolean closed;
 
     private OrderGraphClient(URI graphqlUrl, String token) {
         String authorization = "Bearer " + token;
@@ -128,21 +129,25 @@ public final class OrderGraphClient implements AutoCloseable {
     }
 
     /**
-     * Like {@link #orderChanges}, but survives a lost connection (a gateway restart, a network blip):
-     * it subscribes again with the cursor of the last change received, so nothing committed in the
-     * meantime is missed or repeated. Gives up only on errors that retrying cannot fix (e.g.
-     * {@code CURSOR_EXPIRED}, {@code UNAUTHENTICATED}).
+     * Like {@link #orderChanges}, but survives a lost connection (a gateway restart, a network blip) and a
+     * subscription the server completes (the gateway does when its supergraph changes): it subscribes
+     * again with the cursor of the last change received, so nothing committed in the meantime is missed
+     * or repeated. Ends on errors that retrying cannot fix (e.g. {@code CURSOR_EXPIRED},
+     * {@code UNAUTHENTICATED}) and when the client is closed.
      */
     public Flux<OrderChange> liveOrderChanges(OrderFilter filter, String after, Duration maxBackoff) {
         AtomicReference<String> lastCursor = new AtomicReference<>(after);
         return Flux.defer(() -> orderChanges(filter, lastCursor.get()))
                 .doOnNext(change -> lastCursor.set(change.getCursor()))
+                .repeatWhen(completions -> completions.takeWhile(n -> !closed).delayElements(Duration.ofMillis(200)))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(maxBackoff)
-                        .filter(OrderGraphClient::worthRetrying));
+                        .transientErrors(true) // a subscription that delivered for a while starts again at 200 ms
+                        .filter(error -> !closed && worthRetrying(error)));
     }
 
     @Override
     public void close() {
+        closed = true;
         webSocket.stop().block(Duration.ofSeconds(5));
     }
 

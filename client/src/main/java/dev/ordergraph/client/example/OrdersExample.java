@@ -50,8 +50,9 @@ public final class OrdersExample {
     }
 
     /**
-     * The example's steps; {@code onSubscribed} runs once the subscription has been sent, before the
-     * mutation (tests write from outside there).
+     * The example's steps; {@code onSubscribed} runs right after subscribing (the subscription opens
+     * asynchronously; a write made there arrives all the same, replayed from the cursor), before the
+     * mutation. Tests write from outside there.
      */
     public static Outcome run(URI gateway, String token, int changesToAwait, Duration timeout,
                               Runnable onSubscribed, PrintStream out) throws InterruptedException {
@@ -60,6 +61,9 @@ public final class OrdersExample {
             // is being set up (the gateway opens it upstream a moment after the socket is acknowledged)
             // is replayed instead of lost.
             String since = client.changesCursor();
+            if (since == null) {
+                out.println("(The service has seen no change yet: a change made while subscribing may be missed.)");
+            }
             OrderConnection page = client.orders(10, null, null);
             List<Order> orders = page.getEdges().stream().map(OrderEdge::getNode).toList();
             out.printf("Your orders (%d shown%s):%n", orders.size(), page.getPageInfo().getHasNextPage() ? ", more exist" : "");

@@ -108,6 +108,7 @@ class TypedClientTest extends GatewayTest {
             assertThat(cursor).isNotBlank();
 
             Sql.orders("update orders set state = 'PAID' where id = " + order); // before anyone subscribes
+            stack.awaitChangesPublished(published + 2); // published, so only a replay can bring it
 
             OrderChange first = client.orderChanges(null, cursor).blockFirst(WAIT);
             assertThat(first.getAction()).isEqualTo(ChangeAction.UPDATED);

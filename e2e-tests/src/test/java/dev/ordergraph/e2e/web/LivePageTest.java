@@ -50,7 +50,7 @@ class LivePageTest extends GatewayTest {
 
         ServiceProcess server = new ServiceProcess("web", List.of("node", "server.mjs"), web,
                 Map.of("WEB_PORT", String.valueOf(WEB_PORT), "GATEWAY_PUBLIC_URL", stack.gatewayUrl().toString(),
-                        "AUTH_JWT_SECRET", Stack.JWT_SECRET),
+                        "AUTH_JWT_SECRET", Stack.JWT_SECRET, "DEV_SIGN_IN", "true"),
                 URI.create("http://127.0.0.1:" + WEB_PORT + "/healthz"), stack.root().resolve("e2e-tests/target/e2e-logs"));
         server.start();
         try {

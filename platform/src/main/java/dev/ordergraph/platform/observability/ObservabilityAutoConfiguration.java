@@ -34,9 +34,8 @@ public class ObservabilityAutoConfiguration {
     }
 
     @Bean
-    MeterFilter operationNameCardinalityLimit() {
-        return MeterFilter.maximumAllowableTags(OperationNameObservationConvention.REQUEST_METRIC,
-                OperationNameObservationConvention.OPERATION_NAME, MAX_OPERATION_NAMES, MeterFilter.deny());
+    MeterFilter operationNameLimit() {
+        return new OperationNameLimit(MAX_OPERATION_NAMES);
     }
 
     @Bean
