@@ -98,8 +98,10 @@ class OperationsTest extends GatewayTest {
         assertThat(metric(prometheus(stack.ordersUrl()), "ordergraph_changes_events_total")).isGreaterThanOrEqualTo(events + 1);
         assertThat(metric(prometheus(stack.ordersUrl()), "ordergraph_changes_send_lag_seconds_count")).isGreaterThanOrEqualTo(sent + 1);
         assertThat(metric(prometheus(stack.ordersUrl()), "ordergraph_changes_lag_seconds_count")).isPositive();
-        assertThat(metric(prometheus(stack.ordersUrl()), "ordergraph_cdc_slot_retained_bytes")).isGreaterThanOrEqualTo(0);
-        assertThat(metric(prometheus(stack.ordersUrl()), "ordergraph_cdc_slot_lag_bytes")).isGreaterThanOrEqualTo(0);
+        // Gauges that may well read 0: what counts is that the scraper finds them.
+        assertThat(scrape(prometheus(stack.ordersUrl())).lines())
+                .anyMatch(line -> line.startsWith("ordergraph_cdc_slot_retained_bytes "))
+                .anyMatch(line -> line.startsWith("ordergraph_cdc_slot_lag_bytes "));
     }
 
     private static JsonNode health(URI graphqlUrl) {
@@ -114,6 +116,15 @@ class OperationsTest extends GatewayTest {
 
     /** The sum of the Prometheus samples at {@code scrapeUrl} named {@code name} whose labels contain every fragment. */
     static double metric(URI scrapeUrl, String name, String... labelFragments) {
+        return scrape(scrapeUrl).lines()
+                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .filter(line -> Arrays.stream(labelFragments).allMatch(line::contains))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    /** The Prometheus text at {@code scrapeUrl}. */
+    private static String scrape(URI scrapeUrl) {
         HttpResponse<String> scrape;
         try {
             scrape = SCRAPER.send(HttpRequest.newBuilder(scrapeUrl)
@@ -125,10 +136,6 @@ class OperationsTest extends GatewayTest {
             throw new IllegalStateException(e);
         }
         assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
-        return scrape.body().lines()
-                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
-                .filter(line -> Arrays.stream(labelFragments).allMatch(line::contains))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return scrape.body();
     }
 }

@@ -130,8 +130,13 @@ public final class Stack {
 
     /** SQL statements the service at {@code graphqlUrl} has prepared since it started (its db.statements.prepared metric). */
     public long sqlStatements(URI graphqlUrl) {
-        GraphQlClient.Response metric = new GraphQlClient(graphqlUrl.resolve("/actuator/metrics/db.statements.prepared"), null).get();
-        return (long) metric.json().path("measurements").get(0).path("value").asDouble();
+        return (long) metric(graphqlUrl, "db.statements.prepared");
+    }
+
+    /** The first measurement of the Micrometer meter {@code name} at the service behind {@code graphqlUrl}. */
+    private static double metric(URI graphqlUrl, String name) {
+        return new GraphQlClient(graphqlUrl.resolve("/actuator/metrics/" + name), null).get()
+                .json().path("measurements").get(0).path("value").asDouble();
     }
 
     /** Waits until orders-service holds at least {@code count} open subscriptions (the gateway has passed them on). */
@@ -145,14 +150,12 @@ public final class Stack {
      * tests count from this baseline.
      */
     public int activeSubscriptions() {
-        return (int) new GraphQlClient(ordersUrl().resolve("/actuator/metrics/ordergraph.subscriptions.active"), null).get()
-                .json().path("measurements").get(0).path("value").asDouble();
+        return (int) metric(ordersUrl(), "ordergraph.subscriptions.active");
     }
 
     /** Changes orders-service has published since it started (its ordergraph.changes.events counter). */
     public long changesPublished() {
-        return (long) new GraphQlClient(ordersUrl().resolve("/actuator/metrics/ordergraph.changes.events"), null).get()
-                .json().path("measurements").get(0).path("value").asDouble();
+        return (long) metric(ordersUrl(), "ordergraph.changes.events");
     }
 
     /** Waits until orders-service has published at least {@code count} changes since it started. */
