@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-env.sh
 scripts/db-setup.sh
-(cd gateway && npm ci --no-audit --no-fund --loglevel=error)
+(cd gateway && npm ci --no-audit --no-fund --loglevel=error && npm test --silent)
 (cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
 ./mvnw -B verify "$@"

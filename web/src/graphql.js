@@ -44,14 +44,20 @@ export const ORDERS = gql`
   ${ORDER_FIELDS}
 `;
 
-export const ORDER_CHANGES = gql`
-  subscription OrderChanges($after: String) {
-    orderChanges(after: $after) {
-      action
+// The table's live stream: changes grouped by what accumulated while the page was busy, so a bulk
+// statement arrives as a few large messages instead of thousands of small ones. `filter` stays unset
+// (the table shows every visible order); `after` resumes after a batch's or any change's cursor.
+export const ORDER_CHANGE_BATCHES = gql`
+  subscription OrderChangeBatches($filter: OrderFilter, $after: String) {
+    orderChangeBatches(filter: $filter, after: $after) {
       cursor
-      committedAt
-      order {
-        ...OrderFields
+      changes {
+        action
+        cursor
+        committedAt
+        order {
+          ...OrderFields
+        }
       }
     }
   }

@@ -1,35 +1,54 @@
-// Applies one `orderChanges` event to the Apollo cache. Orders are normalized by `Order.id`, so
-// writing the order updates its row wherever it is shown; the table's list (the `orders` page)
-// gains or loses the row, kept newest first.
-import { ORDERS, ORDER_FIELDS } from './graphql.js';
+// Applies one `orderChangeBatches` event (a batch of changes) to the Apollo cache in one update.
+// Orders are normalized by `Order.id`, so writing the order updates its row wherever it is shown; the
+// table's list (the `orders` page) gains or loses rows, kept newest first.
+//
+// A bulk statement arrives as batches of up to ~1000 changes, so the work per batch must not grow
+// with changes × rows: the batch is reduced to the last change of each order once (a Map), the page
+// is read, rewritten and sorted once, and watchers (the table) hear of it once, when the batch ends.
+import { ORDERS } from './graphql.js';
 import { databaseId } from './ids.js';
 
-/** The server's order: date descending, then id descending. */
-export function newestFirst(a, b) {
+/** The server's order: date descending, then id descending; on `sortKey`s. */
+function newestFirst(a, b) {
   if (a.date !== b.date) return a.date < b.date ? 1 : -1;
-  return databaseId(b.id) - databaseId(a.id);
+  return b.id - a.id;
 }
 
-/** `variables` are the table query's (`{ first }`); the page keeps at most `first` rows. */
-export function applyOrderChange(cache, { action, order }, variables) {
-  const id = cache.identify(order);
-  if (action === 'DELETED') {
-    cache.updateQuery({ query: ORDERS, variables }, (data) =>
-      data ? withEdges(data, data.orders.edges.filter((edge) => edge.node.id !== order.id)) : undefined,
-    );
-    cache.evict({ id });
-    return;
-  }
-  // CREATED and UPDATED: write the order, then make sure the page holds it in the right place
-  // (an UPDATED order may be missing after a gap, and a new date moves it).
-  cache.writeFragment({ id, fragment: ORDER_FIELDS, data: order });
-  cache.updateQuery({ query: ORDERS, variables }, (data) => {
-    if (!data) return undefined;
-    const edges = data.orders.edges.filter((edge) => edge.node.id !== order.id);
-    edges.push({ __typename: 'OrderEdge', node: order });
-    edges.sort((a, b) => newestFirst(a.node, b.node));
-    const overflow = edges.length > variables.first;
-    return withEdges(data, edges.slice(0, variables.first), overflow);
+// Computed once per row: the comparator runs n log n times, and decoding the id there would dominate
+// the sorting of a thousand-change batch.
+const sortKey = (edge) => ({ edge, date: edge.node.date, id: databaseId(edge.node.id) });
+
+/**
+ * `changes` in commit order (one batch, or several held back while a refetch was in flight);
+ * `variables` are the table query's (`{ first }`); the page keeps at most `first` rows.
+ */
+export function applyOrderChanges(cache, changes, variables) {
+  if (changes.length === 0) return;
+  // Each change carries the whole order, so only an order's last change in commit order counts:
+  // applying the earlier ones first would end in the same state (gone, or this image in its place).
+  const lastById = new Map();
+  for (const change of changes) lastById.set(change.order.id, change);
+
+  cache.batch({
+    update(batch) {
+      // CREATED and UPDATED orders are written through the page: an UPDATED order may be missing after
+      // a gap, and a new date moves it. One that falls outside the page is not written at all: nothing
+      // shows it, and a 10,000-row UPDATE would otherwise fill the cache with orders nobody reads.
+      batch.updateQuery({ query: ORDERS, variables }, (data) => {
+        if (!data) return undefined;
+        const rows = data.orders.edges.filter((edge) => !lastById.has(edge.node.id)).map(sortKey);
+        for (const { action, order } of lastById.values()) {
+          if (action !== 'DELETED') rows.push(sortKey({ __typename: 'OrderEdge', node: order }));
+        }
+        rows.sort(newestFirst);
+        const overflow = rows.length > variables.first;
+        return withEdges(data, rows.slice(0, variables.first).map((row) => row.edge), overflow);
+      });
+      // After the page no longer refers to them: a page read with a dangling reference comes back empty.
+      for (const { action, order } of lastById.values()) {
+        if (action === 'DELETED') batch.evict({ id: batch.identify(order) });
+      }
+    },
   });
 }
 

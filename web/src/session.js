@@ -99,7 +99,7 @@ export function createSession({ httpUrl, wsUrl, token }) {
     ),
     cache: new InMemoryCache({
       typePolicies: {
-        // The table's page is always written whole (by the query or by applyOrderChange).
+        // The table's page is always written whole (by the query or by applyOrderChanges).
         Query: { fields: { orders: { merge: false } } },
       },
     }),

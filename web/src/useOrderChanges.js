@@ -1,9 +1,11 @@
-// Keeps the table live: subscribes to `orderChanges`, applies every change to the cache, and
-// survives what can happen to a long-lived subscription:
+// Keeps the table live: subscribes to `orderChangeBatches` (the changes of `orderChanges`, grouped by
+// what accumulated while the page was busy), applies each batch to the cache as one update (a
+// 10,000-row UPDATE is ~10 renders, not 10,000), and survives what can happen to a long-lived
+// subscription:
 //
 // - The socket drops (gateway restart, network): graphql-ws reconnects with capped backoff and would
 //   send the subscription again by itself, with its original variables. When the socket is back
-//   (`connected` with wasRetry) this replaces it by one that resumes `after` the last change seen,
+//   (`connected` with wasRetry) this replaces it by one that resumes `after` the last batch seen,
 //   so the server replays what was committed during the gap, and refetches the table too (for a
 //   cursor the server no longer holds, or when no change had arrived yet).
 // - The server completes the subscription (the gateway does when its supergraph changes) or ends it
@@ -16,11 +18,15 @@
 //   or when an event arrives with errors instead of data, the table is refetched a second later.
 //
 // A refetch answers with the state at the moment it was read; changes that arrive while it is in
-// flight are applied again once it has landed, so an older snapshot never overwrites them.
+// flight are applied again once it has landed (all of them in one update), so an older snapshot
+// never overwrites them.
+//
+// A batch is whole or not at all (one message), so its `cursor` (its last change's) is where to
+// resume: no change of a batch can be applied without the others.
 import { useEffect, useRef, useState } from 'react';
 import { useApolloClient } from '@apollo/client/react';
-import { ORDER_CHANGES } from './graphql.js';
-import { applyOrderChange } from './orderCache.js';
+import { ORDER_CHANGE_BATCHES } from './graphql.js';
+import { applyOrderChanges } from './orderCache.js';
 import { useSession } from './session.js';
 
 const STABLE_AFTER_MS = 10_000; // a subscription that lived this long resets the pause
@@ -35,17 +41,18 @@ const isRefusal = (error) =>
   /Socket closed with event 440[13]\b/.test(error?.message ?? '');
 
 /**
- * @param {{ variables: { first: number }, refetch: () => Promise<unknown>, onChange?: (change) => void,
- *           enabled: boolean, since: string | null }} options  `since`: the changesCursor read before the table
+ * @param {{ variables: { first: number }, refetch: () => Promise<unknown>, onChanges?: (changes) => void,
+ *           enabled: boolean, since: string | null }} options  `since`: the changesCursor read before the table;
+ *           `onChanges`: once per batch, with its changes in commit order
  * @returns {string | null} why the table is not live when the server refused it, else null
  */
-export function useOrderChanges({ variables, refetch, onChange, enabled, since }) {
+export function useOrderChanges({ variables, refetch, onChanges, enabled, since }) {
   const client = useApolloClient();
   const session = useSession();
   const [refusal, setRefusal] = useState(null);
-  const latest = useRef({ refetch, onChange });
+  const latest = useRef({ refetch, onChanges });
   useEffect(() => {
-    latest.current = { refetch, onChange };
+    latest.current = { refetch, onChanges };
   });
   const first = variables.first;
 
@@ -53,16 +60,16 @@ export function useOrderChanges({ variables, refetch, onChange, enabled, since }
     if (!enabled) return undefined;
     let stopped = false;
     let subscription = null;
-    let cursor = since; // of the last change applied (at first, where the table was read): where to resume
+    let cursor = since; // of the last batch applied (at first, where the table was read): where to resume
     let lastError = null;
     let startedAt = 0;
     let failures = 0;
     let pauseTimer = null;
     let catchUpTimer = null;
     let refetching = 0;
-    let heldBack = [];
+    let heldBack = []; // batches (arrays of changes) that arrived during a refetch
 
-    const apply = (change) => applyOrderChange(client.cache, change, { first });
+    const apply = (changes) => applyOrderChanges(client.cache, changes, { first });
 
     function start() {
       lastError = null;
@@ -71,9 +78,9 @@ export function useOrderChanges({ variables, refetch, onChange, enabled, since }
       if (!cursor) catchUpSoon();
       subscription = client
         .subscribe({
-          query: ORDER_CHANGES,
+          query: ORDER_CHANGE_BATCHES,
           variables: cursor ? { after: cursor } : {},
-          fetchPolicy: 'no-cache', // applyOrderChange writes the cache
+          fetchPolicy: 'no-cache', // applyOrderChanges writes the cache
           context: { queryDeduplication: false },
         })
         .subscribe({
@@ -83,12 +90,14 @@ export function useOrderChanges({ variables, refetch, onChange, enabled, since }
               catchUpSoon();
               return;
             }
-            const change = data?.orderChanges;
-            if (!change) return;
-            cursor = change.cursor;
-            apply(change);
-            if (refetching) heldBack.push(change);
-            latest.current.onChange?.(change);
+            const batch = data?.orderChangeBatches;
+            if (!batch) return;
+            cursor = batch.cursor;
+            const { changes } = batch;
+            if (changes.length === 0) return; // never sent; nothing to apply or mark
+            apply(changes);
+            if (refetching) heldBack.push(changes);
+            latest.current.onChanges?.(changes);
           },
           error: (error) => ended(error),
           complete: () => ended(lastError),
@@ -103,7 +112,7 @@ export function useOrderChanges({ variables, refetch, onChange, enabled, since }
         setRefusal(error.message);
         return;
       }
-      if (error) console.warn('orderChanges ended:', error.message);
+      if (error) console.warn('orderChangeBatches ended:', error.message);
       if (hasCode(error, 'CURSOR_EXPIRED')) cursor = null;
       failures = Date.now() - startedAt > STABLE_AFTER_MS ? 0 : failures + 1;
       const pause = failures === 0 ? 0 : Math.min(250 * 2 ** failures, PAUSE_MAX_MS);
@@ -136,9 +145,10 @@ export function useOrderChanges({ variables, refetch, onChange, enabled, since }
       } finally {
         refetching -= 1;
         if (refetching === 0 && !stopped) {
-          const changes = heldBack;
+          const batches = heldBack;
           heldBack = [];
-          changes.forEach(apply);
+          // In commit order, as one update: applyOrderChanges keeps each order's last change.
+          if (batches.length > 0) apply(batches.flat());
         }
       }
     }

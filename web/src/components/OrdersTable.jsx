@@ -7,7 +7,7 @@ import OrderRow from './OrderRow.jsx';
 
 const VARIABLES = { first: 50 };
 
-/** The viewer's orders (staff: everyone's), newest first, kept live by `orderChanges`. */
+/** The viewer's orders (staff: everyone's), newest first, kept live by `orderChangeBatches`. */
 export default function OrdersTable({ staff = false }) {
   // The feed's cursor first, then the orders: changes committed after the cursor was read are replayed
   // to the subscription, however long it takes to start, so none falls between the two.
@@ -20,16 +20,15 @@ export default function OrdersTable({ staff = false }) {
     if (data) setLoaded(true);
   }, [data]);
   const [marked, mark] = useChangeMarks(3000);
-  const onChange = useCallback(
-    (change) => {
-      if (change.action !== 'DELETED') mark(change.order.id);
-    },
+  // One mark call per batch: one state update however many rows a bulk statement touched.
+  const onChanges = useCallback(
+    (changes) => mark(changes.filter((change) => change.action !== 'DELETED').map((change) => change.order.id)),
     [mark],
   );
   const refusal = useOrderChanges({
     variables: VARIABLES,
     refetch,
-    onChange,
+    onChanges,
     // Once the table has landed: a change replayed before it would be overwritten by the older snapshot.
     enabled: positioned && loaded,
     since: position.data?.changesCursor ?? null,

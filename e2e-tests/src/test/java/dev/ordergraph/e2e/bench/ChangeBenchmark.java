@@ -6,7 +6,6 @@ import dev.ordergraph.e2e.support.Sql;
 import dev.ordergraph.e2e.support.Stack;
 import dev.ordergraph.e2e.support.TestData;
 import dev.ordergraph.e2e.support.Tokens;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
@@ -14,100 +13,89 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Commit-to-client figures of the change pipeline, through the gateway over WebSocket.
- * Run with {@code make bench}; results go to docs/benchmarks.md.
+ * Commit-to-client figures of the change pipeline through the gateway over WebSocket, each printed
+ * beside its target. Run with {@code make bench}; results go to docs/benchmarks.md.
  */
 @Tag("benchmark")
-// Fan-out last: the gateway closes an upstream subscription only when its next event arrives after
-// the client left, so the 1,000 subscriptions of that test would linger into the others.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChangeBenchmark {
 
-    private static final String CHANGES = """
-            subscription($filter: OrderFilter) {
-              orderChanges(filter: $filter) { action cursor order { id state user { username email } } }
-            }""";
-
+    private static final Duration WAIT = Duration.ofSeconds(180);
     private final Stack stack = Stack.get();
-
-    private int baseline;
-
-    @BeforeEach
-    void countEarlierSubscriptions() {
-        baseline = stack.activeSubscriptions();
-    }
 
     @Test
     @Order(1)
     void commitToClientLatencyAtFiftySingleRowUpdatesPerSecond() throws Exception {
         long owner = TestData.user("latency");
-        int updates = Integer.getInteger("bench.updates", 1000);
-        Map<String, Long> committed = new ConcurrentHashMap<>();
-        String orderOnly = "subscription { orderChanges { action cursor order { id state } } }";
+        long order = TestData.orders(owner, 1, LocalDate.of(2029, 1, 1), "UNPAID").getFirst();
+        int updates = Integer.getInteger("bench.updates", 500);
+        String withUser = "subscription($id: ID!) { orderChanged(id: $id) { action cursor order { id state user { username } } } }";
+        String orderOnly = "subscription($id: ID!) { orderChanged(id: $id) { action cursor order { id state } } }";
+        Map<String, String> variables = Map.of("id", TestData.globalId("Order", order));
         // Both at once, from the same commits: orders-service's own share, and the whole path.
-        try (GraphQlWsClient viaGateway = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), CHANGES, Map.of());
-             GraphQlWsClient direct = GraphQlWsClient.subscribe(stack.ordersUrl(), Tokens.viewer(owner), orderOnly, Map.of())) {
-            stack.awaitSubscriptions(baseline + 2);
-            // The rows to update, inserted while subscribed: their CREATED events are drained before the
-            // clock starts, so none of them is mistaken for an update's event.
-            List<Long> ids = TestData.orders(owner, updates, LocalDate.of(2029, 1, 1), "UNPAID");
-            viaGateway.awaitData(updates, Duration.ofSeconds(120));
-            direct.awaitData(updates, Duration.ofSeconds(120));
+        try (GraphQlWsClient viaGateway = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), withUser, variables);
+             GraphQlWsClient direct = GraphQlWsClient.subscribe(stack.ordersUrl(), Tokens.viewer(owner), orderOnly, variables)) {
+            awaitLive(order, List.of(viaGateway, direct));
+            AtomicLongArray committed = new AtomicLongArray(updates);
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                try (Connection db = Stack.ordersDb(); PreparedStatement update = db.prepareStatement("update orders set state = 'PAID' where id = ?")) {
+                try (Connection db = Stack.ordersDb(); PreparedStatement update = db.prepareStatement("update orders set state = ? where id = ?")) {
                     long start = System.nanoTime();
-                    for (int i = 0; i < ids.size(); i++) {
-                        long due = start + i * 20_000_000L; // 50 per second
-                        long wait = due - System.nanoTime();
+                    for (int i = 0; i < updates; i++) {
+                        long wait = start + i * 20_000_000L - System.nanoTime(); // 50 per second
                         if (wait > 0) {
                             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                         }
-                        update.setLong(1, ids.get(i));
+                        update.setString(1, i % 2 == 0 ? "PAID" : "UNPAID");
+                        update.setLong(2, order);
                         update.executeUpdate();
-                        committed.put(TestData.globalId("Order", ids.get(i)), System.nanoTime());
+                        committed.set(i, System.nanoTime());
                     }
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             });
-            long[] gatewayLatencies = latencies(viaGateway, ids.size(), committed);
-            long[] directLatencies = latencies(direct, ids.size(), committed);
+            long[] gatewayLatencies = latencies(viaGateway, committed);
+            long[] directLatencies = latencies(direct, committed);
             writer.get();
-            print("commit-to-client, %d single-row updates at 50/s, through the gateway with user { username email }: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms"
+            print("commit-to-client, %d updates of one order at 50/s, through the gateway with user { username }: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms"
                     .formatted(updates, ms(gatewayLatencies, 0.5), ms(gatewayLatencies, 0.9), ms(gatewayLatencies, 0.99), ms(gatewayLatencies, 1)));
             print("commit-to-client, the same updates, orders-service direct, order fields only: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms"
                     .formatted(ms(directLatencies, 0.5), ms(directLatencies, 0.9), ms(directLatencies, 0.99), ms(directLatencies, 1)));
+            new Target("latency: p99 commit-to-client at 50/s, gateway, user fields", 40, "ms")
+                    .report(ms(gatewayLatencies, 0.99), "p50 %.1f ms; orders-service direct p99 %.1f ms".formatted(ms(gatewayLatencies, 0.5), ms(directLatencies, 0.99)));
         }
     }
 
-    /** Commit-to-arrival of the next {@code count} events of {@code client}, sorted. */
-    private static long[] latencies(GraphQlWsClient client, int count, Map<String, Long> committed) {
-        long[] latencies = new long[count];
-        for (int i = 0; i < count; i++) {
-            JsonNode data = client.awaitData(1, Duration.ofSeconds(60)).getFirst();
+    /** Commit-to-arrival of the next {@code committed.length()} events of {@code client}, one per update, sorted. */
+    private static long[] latencies(GraphQlWsClient client, AtomicLongArray committed) {
+        long[] latencies = new long[committed.length()];
+        for (int i = 0; i < latencies.length; i++) {
+            JsonNode change = client.awaitData(1, Duration.ofSeconds(60)).getFirst().path("orderChanged");
             long arrived = client.lastArrival();
-            assertThat(data.path("orderChanges").path("action").asString()).isEqualTo("UPDATED");
-            String id = data.path("orderChanges").path("order").path("id").asString();
-            Long at = committed.get(id);
-            while (at == null) { // the event can overtake the writer's bookkeeping
+            assertThat(change.path("action").asString()).isEqualTo("UPDATED");
+            assertThat(change.path("order").path("state").asString()).isEqualTo(i % 2 == 0 ? "PAID" : "UNPAID");
+            long at;
+            while ((at = committed.get(i)) == 0) { // the event can overtake the writer's bookkeeping
                 Thread.onSpinWait();
-                at = committed.get(id);
             }
             latencies[i] = arrived - at;
         }
@@ -117,30 +105,56 @@ class ChangeBenchmark {
 
     @Test
     @Order(2)
-    void oneUpdateOfTenThousandRowsUntilAStaffSubscriberHasTheLastEvent() {
+    void oneUpdateOfTenThousandRowsUntilAStaffSubscriberHasEveryRow() {
         long owner = TestData.user("tenk");
         int rows = Integer.getInteger("bench.rows", 10_000);
         Sql.orders("insert into orders (date, state, user_id) select date '2029-02-01', 'UNPAID', " + owner + " from generate_series(1, " + rows + ")");
-        String orderOnly = "subscription($filter: OrderFilter) { orderChanges(filter: $filter) { action cursor order { id state } } }";
-
-        // The same statement twice: with the order's own fields, then with fields from the users subgraph.
-        bulkUpdate(owner, orderOnly, "PAID", "order fields only");
-        bulkUpdate(owner, CHANGES, "UNPAID", "with user { username email } from the users subgraph");
+        String batches = """
+                subscription($filter: OrderFilter) {
+                  orderChangeBatches(filter: $filter) { cursor changes { action cursor order { id state user { username email } } } }
+                }""";
+        String perChange = """
+                subscription($filter: OrderFilter) {
+                  orderChanges(filter: $filter) { action cursor order { id state user { username email } } }
+                }""";
+        double batched = bulkUpdate(owner, batches, "orderChangeBatches", "PAID");
+        new Target("bulk: 10,000-row UPDATE, orderChangeBatches, staff, user fields", 1000, "ms").report(batched, "");
+        double single = bulkUpdate(owner, perChange, "orderChanges", "UNPAID");
+        new Target("bulk: 10,000-row UPDATE, orderChanges, staff, user fields", 5000, "ms").report(single, "");
     }
 
-    private void bulkUpdate(long owner, String query, String state, String selection) {
+    /** Commit to the last row's change at a staff subscriber of {@code field}, in ms; checks each row arrives once. */
+    private double bulkUpdate(long owner, String query, String field, String state) {
         try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.staff(TestData.user("tenkstaff")), query,
                 Map.of("filter", Map.of("userId", TestData.globalId("User", owner))))) {
-            // A probe row proves the subscription is live end to end (the gateway's lingering upstream
-            // subscriptions make counting them unreliable); the UPDATE then covers it too.
             awaitLive(client, owner);
             long start = System.nanoTime();
             int updated = Sql.orders("update orders set state = '" + state + "' where user_id = " + owner);
             long committed = System.nanoTime();
-            client.awaitData(updated, Duration.ofSeconds(180));
-            long done = System.nanoTime();
-            print("one UPDATE of %d rows through the gateway, %s: statement %.0f ms, commit to last event at a staff subscriber %.0f ms"
-                    .formatted(updated, selection, (committed - start) / 1e6, (done - committed) / 1e6));
+            Set<String> seen = new HashSet<>();
+            int messages = 0;
+            int largest = 0;
+            while (seen.size() < updated) {
+                JsonNode data = client.awaitData(1, WAIT).getFirst().path(field);
+                List<JsonNode> changes = new ArrayList<>();
+                if (data.has("changes")) {
+                    data.path("changes").forEach(changes::add);
+                } else {
+                    changes.add(data);
+                }
+                for (JsonNode change : changes) {
+                    assertThat(change.path("order").path("state").asString()).isEqualTo(state);
+                    assertThat(change.path("order").path("user").path("email").asString()).isNotEmpty();
+                    assertThat(seen.add(change.path("order").path("id").asString())).as("each row once").isTrue();
+                }
+                messages++;
+                largest = Math.max(largest, changes.size());
+            }
+            double ms = (client.lastArrival() - committed) / 1e6;
+            print("one UPDATE of %d rows through the gateway, %s with user { username email }: statement %.0f ms, commit to the last row at a staff subscriber %.0f ms, %d messages (largest %d changes)"
+                    .formatted(updated, field, (committed - start) / 1e6, ms, messages, largest));
+            client.assertNothingFor(Duration.ofMillis(500));
+            return ms;
         }
     }
 
@@ -158,6 +172,27 @@ class ChangeBenchmark {
         throw new AssertionError("The subscription never went live");
     }
 
+    /** Touches {@code order} until every client has received a change of it: all are live end to end. */
+    private static void awaitLive(long order, List<GraphQlWsClient> clients) {
+        for (int attempt = 0; attempt < 30; attempt++) {
+            Sql.orders("update orders set state = state where id = " + order);
+            boolean all = true;
+            for (GraphQlWsClient client : clients) {
+                all &= client.poll(Duration.ofSeconds(all ? 5 : 0)) != null;
+            }
+            if (all) {
+                sleep(500);
+                for (GraphQlWsClient client : clients) {
+                    while (client.poll(Duration.ZERO) != null) {
+                        // a probe from an earlier attempt
+                    }
+                }
+                return;
+            }
+        }
+        throw new AssertionError("Not every subscription went live");
+    }
+
     @Test
     @Order(3)
     void oneChangeFannedOutToAThousandSubscribersWithDistinctTokens() throws Exception {
@@ -165,18 +200,20 @@ class ChangeBenchmark {
         String withUser = "subscription($id: ID!) { orderChanged(id: $id) { action order { id state user { username } } } }";
         String orderOnly = "subscription($id: ID!) { orderChanged(id: $id) { action order { id state } } }";
 
-        // Where the time goes: orders-service alone (its own fields, no gateway), then the whole path.
-        fanOut("orders-service direct, order fields only", stack.ordersUrl(), orderOnly, subscribers, false);
+        // The whole path first (its memory is measured from a baseline no other fan-out has raised),
+        // then where the time goes: orders-service alone, its own fields, no gateway.
         fanOut("through the gateway, user { username } from the users subgraph", stack.gatewayUrl(), withUser, subscribers, true);
+        fanOut("orders-service direct, order fields only", stack.ordersUrl(), orderOnly, subscribers, false);
     }
 
-    private void fanOut(String path, java.net.URI url, String query, int subscribers, boolean memory) throws Exception {
-        int before = stack.activeSubscriptions();
+    private void fanOut(String path, URI url, String query, int subscribers, boolean throughGateway) throws Exception {
         long owner = TestData.user("fanout");
         long order = TestData.orders(owner, 1, LocalDate.of(2029, 3, 1), "UNPAID").getFirst();
         List<GraphQlWsClient> clients = new ArrayList<>();
         ExecutorService opener = Executors.newFixedThreadPool(16);
         try {
+            Thread.sleep(2000); // let earlier garbage settle before reading memory
+            long rssBefore = stack.gateway.rssMiB() + stack.orders.rssMiB() + stack.users.rssMiB();
             List<CompletableFuture<GraphQlWsClient>> opening = new ArrayList<>();
             for (int i = 0; i < subscribers; i++) {
                 String token = Tokens.staff(1_000_000 + i); // distinct tokens, as distinct staff users
@@ -184,32 +221,48 @@ class ChangeBenchmark {
                         Map.of("id", TestData.globalId("Order", order))), opener));
             }
             opening.forEach(f -> clients.add(f.join()));
-            stack.awaitSubscriptions(before + subscribers);
-            Thread.sleep(2000); // let start-up garbage settle before reading memory
-            String footprint = "orders-service heap %d MiB, RSS %d MiB; gateway RSS %d MiB; users-service RSS %d MiB"
-                    .formatted(heapMiB(stack.ordersUrl()), stack.orders.rssMiB(), stack.gateway.rssMiB(), stack.users.rssMiB());
+            awaitLive(order, clients);
+            Thread.sleep(2000);
+            long gatewayRss = stack.gateway.rssMiB();
+            long ordersRss = stack.orders.rssMiB();
+            long usersRss = stack.users.rssMiB();
+            long rssAdded = gatewayRss + ordersRss + usersRss - rssBefore;
 
             long start = System.nanoTime();
             Sql.orders("update orders set state = 'PAID' where id = " + order);
             long[] at = new long[subscribers];
             for (int i = 0; i < subscribers; i++) {
-                clients.get(i).awaitData(1, Duration.ofSeconds(120));
-                at[i] = clients.get(i).firstMessageAt() - start; // when it arrived, not when we looked
+                JsonNode change = clients.get(i).awaitData(1, Duration.ofSeconds(120)).getFirst().path("orderChanged");
+                assertThat(change.path("order").path("state").asString()).isEqualTo("PAID");
+                at[i] = clients.get(i).lastArrival() - start; // when it arrived, not when we looked
             }
             Arrays.sort(at);
             print("fan-out of one change to %d subscribers with distinct tokens, %s: first %.0f ms, p50 %.0f ms, p99 %.0f ms, all %.0f ms"
                     .formatted(subscribers, path, at[0] / 1e6, ms(at, 0.5), ms(at, 0.99), at[at.length - 1] / 1e6));
-            if (memory) {
-                print("with %d open subscriptions through the gateway: %s".formatted(subscribers, footprint));
+            if (throughGateway) {
+                print("with %d open subscriptions through the gateway: RSS gateway %d MiB, orders-service %d MiB (heap %d MiB), users-service %d MiB; %+d MiB over all three since before they opened"
+                        .formatted(subscribers, gatewayRss, ordersRss, heapMiB(stack.ordersUrl()), usersRss, rssAdded));
+                new Target("fan-out: one change to 1,000 subscribers, gateway, all", 1000, "ms")
+                        .report(at[at.length - 1] / 1e6, "first %.0f ms".formatted(at[0] / 1e6));
+                new Target("memory: RSS added by 1,000 subscriptions, all processes", 150, "MiB")
+                        .report(rssAdded, "gateway %d, orders %d, users %d MiB".formatted(gatewayRss, ordersRss, usersRss));
             }
-            assertThat(at).hasSize(subscribers);
         } finally {
             clients.forEach(GraphQlWsClient::close);
             opener.shutdownNow();
         }
     }
 
-    private static long heapMiB(java.net.URI serviceUrl) {
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long heapMiB(URI serviceUrl) {
         double bytes = new GraphQlClient(serviceUrl.resolve("/actuator/metrics/jvm.memory.used?tag=area:heap"), null).get()
                 .json().path("measurements").get(0).path("value").asDouble();
         return (long) (bytes / (1024 * 1024));

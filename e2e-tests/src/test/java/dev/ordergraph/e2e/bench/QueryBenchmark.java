@@ -41,6 +41,8 @@ class QueryBenchmark {
         Duration measure = Duration.ofSeconds(Long.getLong("bench.seconds", 15));
 
         List<String> lines = new ArrayList<>();
+        double ratio = 0;
+        String ratioDetail = "";
         for (int concurrency : new int[]{1, 32}) {
             LoadRun.Result viaGateway = LoadRun.run("gateway  orders(first:50) + user{username email}", concurrency, warmup, measure,
                     () -> fifty(gateway.execute(THROUGH_GATEWAY)));
@@ -49,10 +51,15 @@ class QueryBenchmark {
             lines.add(viaGateway.toString());
             lines.add(direct.toString());
             assertThat(viaGateway.failures() + direct.failures()).isZero();
+            if (concurrency == 1) {
+                ratio = viaGateway.p50Millis() / direct.p50Millis();
+                ratioDetail = "gateway p50 %.1f ms, direct p50 %.1f ms".formatted(viaGateway.p50Millis(), direct.p50Millis());
+            }
         }
         lines.add(statementsPerRequest(stack, gateway));
         System.out.println("\n==== QueryBenchmark (" + Runtime.getRuntime().availableProcessors() + " cores) ====");
         lines.forEach(System.out::println);
+        new Target("queries: orders(first: 50) with users, c=1, gateway p50 / direct p50", 2, "x").report(ratio, ratioDetail);
     }
 
     /** SQL statements each service prepares per gateway request, over 20 requests with nothing else running. */

@@ -64,6 +64,7 @@ public final class Stack {
         env.put("GATEWAY_PORT", String.valueOf(port));
         env.put("USERS_URL", "http://127.0.0.1:" + USERS_PORT + "/graphql");
         env.put("ORDERS_URL", "http://127.0.0.1:" + ORDERS_PORT + "/graphql");
+        env.put("AUTH_JWT_SECRET", JWT_SECRET);
         return new ServiceProcess(name, List.of("node", "node_modules/@graphql-hive/gateway/dist/bin.js", "supergraph"),
                 root.resolve("gateway"), env, URI.create("http://127.0.0.1:" + port + "/healthcheck"), logs);
     }
@@ -145,12 +146,30 @@ public final class Stack {
     }
 
     /**
-     * Open subscriptions at orders-service. The gateway closes a subscription upstream only when the
-     * next event for it arrives after its client left, so earlier tests' subscriptions may linger:
-     * tests count from this baseline.
+     * Client subscriptions that are live end to end: those open at orders-service, plus the clients
+     * the gateway serves from a shared upstream subscription beyond the one that subscription counts
+     * there (a shared stream opened at the gateway but not yet at orders-service counts none of its
+     * clients). The gateway closes a subscription upstream only when the next event for it arrives
+     * after its client left, so earlier tests' subscriptions may linger: tests count from this baseline.
      */
     public int activeSubscriptions() {
-        return (int) metric(ordersUrl(), "ordergraph.subscriptions.active");
+        Map<String, Double> gateway = gatewayMetrics();
+        int sharedClients = gateway.getOrDefault("ordergraph_gateway_shared_subscriptions", 0.0).intValue();
+        int sharedStreams = gateway.getOrDefault("ordergraph_gateway_shared_streams", 0.0).intValue();
+        return (int) metric(ordersUrl(), "ordergraph.subscriptions.active") + sharedClients - sharedStreams;
+    }
+
+    /** The gateway's Prometheus samples without labels, by name. */
+    public Map<String, Double> gatewayMetrics() {
+        String text = new GraphQlClient(URI.create("http://127.0.0.1:" + GATEWAY_PORT + "/metrics"), null).get().body();
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : text.split("\n")) {
+            String[] parts = line.split(" ");
+            if (!line.startsWith("#") && parts.length == 2 && !parts[0].contains("{")) {
+                samples.put(parts[0], Double.parseDouble(parts[1]));
+            }
+        }
+        return samples;
     }
 
     /** Changes orders-service has published since it started (its ordergraph.changes.events counter). */

@@ -70,4 +70,10 @@ public final class TestData {
             return rs.getLong(1);
         }
     }
+
+    /** The database id in a global ID such as {@code T3JkZXI6NDI=} ({@code Order:42}). */
+    public static long databaseId(String globalId) {
+        String decoded = new String(java.util.Base64.getDecoder().decode(globalId), java.nio.charset.StandardCharsets.UTF_8);
+        return Long.parseLong(decoded.substring(decoded.indexOf(':') + 1));
+    }
 }

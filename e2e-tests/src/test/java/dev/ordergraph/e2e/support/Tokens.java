@@ -35,10 +35,19 @@ public final class Tokens {
         return sign(userId, List.of(), Stack.JWT_SECRET, Instant.now().minusSeconds(600));
     }
 
+    /** Correctly signed and unexpired, with any {@code sub}, e.g. one that is not a user id. */
+    public static String withSubject(String subject) {
+        return sign(subject, List.of("staff"), Stack.JWT_SECRET, Instant.now().plusSeconds(3600));
+    }
+
     private static String sign(long userId, List<String> roles, String secret, Instant expiry) {
+        return sign(String.valueOf(userId), roles, secret, expiry);
+    }
+
+    private static String sign(String subject, List<String> roles, String secret, Instant expiry) {
         try {
             JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                    .subject(String.valueOf(userId))
+                    .subject(subject)
                     .claim("roles", roles)
                     .issueTime(new Date())
                     .expirationTime(Date.from(expiry))

@@ -3,6 +3,8 @@ package dev.ordergraph.orders.changes;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import org.springframework.util.unit.DataSize;
+
 import java.time.Duration;
 
 /**
@@ -23,6 +25,10 @@ import java.time.Duration;
  * @param maxLag            how many changes a subscriber may fall behind the newest before it is cut
  *                          off as {@code SLOW_CONSUMER}; at most the replay window, which it reads from
  * @param restartDelay      wait before restarting a failed engine
+ * @param batchMaxChanges   most changes in one {@code orderChangeBatches} message
+ * @param batchMaxBytes     a batch closes once its changes' estimated JSON size reaches this (one
+ *                          change always fits), so no message outgrows what gateways and browsers
+ *                          take in one frame
  */
 @ConfigurationProperties("ordergraph.cdc")
 public record CdcProperties(
@@ -34,5 +40,7 @@ public record CdcProperties(
         @DefaultValue("ordergraph_cdc_offsets") String offsetTable,
         @DefaultValue("20000") int replayWindow,
         @DefaultValue("20000") int maxLag,
-        @DefaultValue("2s") Duration restartDelay) {
+        @DefaultValue("2s") Duration restartDelay,
+        @DefaultValue("1000") int batchMaxChanges,
+        @DefaultValue("512KB") DataSize batchMaxBytes) {
 }

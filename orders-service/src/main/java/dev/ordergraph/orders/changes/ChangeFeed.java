@@ -43,7 +43,7 @@ public class ChangeFeed {
     private long oldest = 1;
     /** The window by change identity: finds a resume cursor and recognises redelivered changes. */
     private final Map<ChangePosition, Long> sequenceOf = new HashMap<>();
-    private final Map<ChangeSubscriber.Route, Set<ChangeSubscriber>> routes = new ConcurrentHashMap<>();
+    private final Map<ChangeSubscriber.Route, Set<ChangeSubscriber<?>>> routes = new ConcurrentHashMap<>();
     private final Counter events;
     private final Counter duplicates;
     private final Timer commitToPublish;
@@ -139,29 +139,48 @@ public class ChangeFeed {
     }
 
     /**
-     * Opens a subscription. Registration and the position it starts reading from are fixed under
-     * the publishing lock, so no change falls between them: each is delivered once, from the window
-     * (replay of {@code after}) or live.
+     * Opens a subscription that sends one change per message. Registration and the position it
+     * starts reading from are fixed under the publishing lock, so no change falls between them:
+     * each is delivered once, from the window (replay of {@code after}) or live.
      */
     public Flux<ChangeSubscriber.Delivery> subscribe(ChangeSubscriber.Route route, Viewer viewer,
                                                      Predicate<OrderRow> filter, ChangePosition after) {
+        return subscribe(route, viewer, filter, after, new ChangeSubscriber.Packing.OnePerMessage())
+                .doOnNext(this::recordSent);
+    }
+
+    /**
+     * Opens a subscription that sends what has accumulated for it, in batches within the configured
+     * bounds; otherwise as {@link #subscribe(ChangeSubscriber.Route, Viewer, Predicate, ChangePosition)}.
+     */
+    public Flux<List<ChangeSubscriber.Delivery>> subscribeBatches(ChangeSubscriber.Route route, Viewer viewer,
+                                                                  Predicate<OrderRow> filter, ChangePosition after) {
+        var packing = new ChangeSubscriber.Packing.Batches(properties.batchMaxChanges(), properties.batchMaxBytes().toBytes());
+        return subscribe(route, viewer, filter, after, packing).doOnNext(batch -> batch.forEach(this::recordSent));
+    }
+
+    private <T> Flux<T> subscribe(ChangeSubscriber.Route route, Viewer viewer, Predicate<OrderRow> filter,
+                                  ChangePosition after, ChangeSubscriber.Packing<T> packing) {
         lock.lock();
         try {
             long first = (after == null ? sequence : replayStart(after)) + 1;
-            ChangeSubscriber[] self = new ChangeSubscriber[1];
-            ChangeSubscriber subscriber = new ChangeSubscriber(this, viewer, route, filter, first, first <= sequence,
-                    Math.min(properties.maxLag(), window.length), () -> unregister(self[0]));
-            self[0] = subscriber;
+            List<ChangeSubscriber<?>> self = new ArrayList<>(1);
+            ChangeSubscriber<T> subscriber = new ChangeSubscriber<>(this, viewer, route, filter, packing, first, first <= sequence,
+                    Math.min(properties.maxLag(), window.length), () -> unregister(self.getFirst()));
+            self.add(subscriber);
             routes.compute(route, (r, set) -> {
-                Set<ChangeSubscriber> subscribers = set != null ? set : ConcurrentHashMap.newKeySet();
+                Set<ChangeSubscriber<?>> subscribers = set != null ? set : ConcurrentHashMap.newKeySet();
                 subscribers.add(subscriber);
                 return subscribers;
             });
-            return subscriber.flux(delivery).doOnNext(sent ->
-                    commitToSend.record(Duration.between(sent.change().getCommittedAt().toInstant(), Instant.now())));
+            return subscriber.flux(delivery);
         } finally {
             lock.unlock();
         }
+    }
+
+    private void recordSent(ChangeSubscriber.Delivery sent) {
+        commitToSend.record(Duration.between(sent.change().getCommittedAt().toInstant(), Instant.now()));
     }
 
     /** Up to {@code max} events for {@code route} from a subscriber's reading position. */
@@ -226,7 +245,7 @@ public class ChangeFeed {
     }
 
     private void route(OrderChangeEvent event) {
-        Set<ChangeSubscriber> targets = new LinkedHashSet<>();
+        Set<ChangeSubscriber<?>> targets = new LinkedHashSet<>();
         addAll(targets, new ChangeSubscriber.Route.ByOrder(event.orderId()));
         if (event.before() != null) {
             addAll(targets, new ChangeSubscriber.Route.ByOwner(event.before().userId()));
@@ -235,7 +254,7 @@ public class ChangeFeed {
             addAll(targets, new ChangeSubscriber.Route.ByOwner(event.after().userId()));
         }
         addAll(targets, new ChangeSubscriber.Route.All());
-        for (ChangeSubscriber subscriber : targets) {
+        for (ChangeSubscriber<?> subscriber : targets) {
             subscriber.wake(event.sequence(), sequence);
         }
     }
@@ -249,14 +268,14 @@ public class ChangeFeed {
         };
     }
 
-    private void addAll(Set<ChangeSubscriber> targets, ChangeSubscriber.Route route) {
-        Set<ChangeSubscriber> subscribers = routes.get(route);
+    private void addAll(Set<ChangeSubscriber<?>> targets, ChangeSubscriber.Route route) {
+        Set<ChangeSubscriber<?>> subscribers = routes.get(route);
         if (subscribers != null) {
             targets.addAll(subscribers);
         }
     }
 
-    private void unregister(ChangeSubscriber subscriber) {
+    private void unregister(ChangeSubscriber<?> subscriber) {
         // Atomic per route, so an empty set is dropped without racing a new subscriber's compute().
         routes.computeIfPresent(subscriber.route(), (route, set) -> {
             set.remove(subscriber);

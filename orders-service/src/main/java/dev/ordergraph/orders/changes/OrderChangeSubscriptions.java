@@ -8,6 +8,7 @@ import dev.ordergraph.orders.generated.DgsConstants;
 import dev.ordergraph.orders.generated.types.ChangeAction;
 import dev.ordergraph.orders.generated.types.Order;
 import dev.ordergraph.orders.generated.types.OrderChange;
+import dev.ordergraph.orders.generated.types.OrderChangeBatch;
 import dev.ordergraph.orders.generated.types.OrderFilter;
 import dev.ordergraph.orders.order.OrderKeyset;
 import dev.ordergraph.platform.relay.GlobalId;
@@ -16,6 +17,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The subscriptions: every event comes from the change feed, none from polling. */
@@ -41,12 +43,33 @@ public class OrderChangeSubscriptions {
     @DgsSubscription
     public Publisher<OrderChange> orderChanges(@InputArgument OrderFilter filter, @InputArgument String after, DgsDataFetchingEnvironment env) {
         Viewer viewer = Viewer.required(env);
+        return feed.subscribe(routeOf(viewer, filter), viewer, OrderRowFilter.of(filter), ChangePosition.fromCursor(after))
+                .map(ChangeSubscriber.Delivery::change);
+    }
+
+    /**
+     * {@code orderChanges} grouped: one message, and one entity fetch at the gateway, per batch instead
+     * of per change, which is what lets a 10,000-row {@code UPDATE} reach a dashboard in one second.
+     */
+    @DgsSubscription
+    public Publisher<OrderChangeBatch> orderChangeBatches(@InputArgument OrderFilter filter, @InputArgument String after,
+                                                          DgsDataFetchingEnvironment env) {
+        Viewer viewer = Viewer.required(env);
+        return feed.subscribeBatches(routeOf(viewer, filter), viewer, OrderRowFilter.of(filter), ChangePosition.fromCursor(after))
+                .map(OrderChangeSubscriptions::batch);
+    }
+
+    private static OrderChangeBatch batch(List<ChangeSubscriber.Delivery> deliveries) {
+        List<OrderChange> changes = deliveries.stream().map(ChangeSubscriber.Delivery::change).toList();
+        return OrderChangeBatch.newBuilder().changes(changes).cursor(changes.getLast().getCursor()).build();
+    }
+
+    /** Viewers are indexed by themselves; staff by the owner their filter pins, or not at all. */
+    private static ChangeSubscriber.Route routeOf(Viewer viewer, OrderFilter filter) {
         Long owner = OrderRowFilter.owner(filter);
-        ChangeSubscriber.Route route = !viewer.staff() ? new ChangeSubscriber.Route.ByOwner(viewer.userId())
+        return !viewer.staff() ? new ChangeSubscriber.Route.ByOwner(viewer.userId())
                 : owner != null ? new ChangeSubscriber.Route.ByOwner(owner)
                 : new ChangeSubscriber.Route.All();
-        return feed.subscribe(route, viewer, OrderRowFilter.of(filter), ChangePosition.fromCursor(after))
-                .map(ChangeSubscriber.Delivery::change);
     }
 
     /**

@@ -1,0 +1,147 @@
+package dev.ordergraph.e2e.changes;
+
+import dev.ordergraph.e2e.support.GraphQlWsClient;
+import dev.ordergraph.e2e.support.Sql;
+import dev.ordergraph.e2e.support.Stack;
+import dev.ordergraph.e2e.support.TestData;
+import dev.ordergraph.e2e.support.Tokens;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The gateway's share of the event path: identical subscriptions of one viewer scope share one
+ * upstream subscription, entity results are shared within a scope only and for at most a second,
+ * and a bad token is refused at the door.
+ */
+class GatewayEventPathTest extends ChangeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String ONE_ORDER = "subscription($id: ID!) { orderChanged(id: $id) { action order { id state user { username email } } } }";
+
+    private int sharedStreams() {
+        return stack.gatewayMetrics().getOrDefault("ordergraph_gateway_shared_streams", 0.0).intValue();
+    }
+
+    private int sharedClients() {
+        return stack.gatewayMetrics().getOrDefault("ordergraph_gateway_shared_subscriptions", 0.0).intValue();
+    }
+
+    @Test
+    void staffWithDistinctTokensShareOneUpstreamSubscriptionAndEachReceivesEveryChange() {
+        long owner = TestData.user("share");
+        long order = TestData.orders(owner, 1, LocalDate.of(2026, 7, 1), "UNPAID").getFirst();
+        Map<String, String> variables = Map.of("id", TestData.globalId("Order", order));
+        int streams = sharedStreams();
+        int clientsBefore = sharedClients();
+        List<GraphQlWsClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                clients.add(GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.staff(2_000_000 + i), ONE_ORDER, variables));
+            }
+            awaitSubscribed(20);
+            assertThat(sharedStreams()).as("one upstream subscription for 20 staff").isEqualTo(streams + 1);
+            assertThat(sharedClients()).isEqualTo(clientsBefore + 20);
+
+            Sql.orders("update orders set state = 'PAID' where id = " + order);
+            for (GraphQlWsClient client : clients) {
+                JsonNode change = client.awaitData(1, WAIT).getFirst().path("orderChanged");
+                assertThat(change.path("order").path("state").asString()).isEqualTo("PAID");
+                assertThat(change.path("order").path("user").path("email").asString()).isEqualTo(TestData.username(owner) + "@example.test");
+            }
+
+            // Those who leave stop counting; the one who stays keeps receiving.
+            clients.subList(1, clients.size()).forEach(GraphQlWsClient::close);
+            awaitGateway(() -> sharedClients() == clientsBefore + 1, "19 clients left");
+            Sql.orders("update orders set state = 'UNPAID' where id = " + order);
+            assertThat(clients.getFirst().awaitData(1, WAIT).getFirst().path("orderChanged").path("order").path("state").asString()).isEqualTo("UNPAID");
+        } finally {
+            clients.forEach(GraphQlWsClient::close);
+        }
+        awaitGateway(() -> sharedClients() == clientsBefore && sharedStreams() == streams, "every shared stream closed");
+    }
+
+    @Test
+    void viewersOfDifferentScopesNeverShareAndEachSeesOnlyWhatTheyMay() {
+        long owner = TestData.user("scopeowner");
+        long other = TestData.user("scopeother");
+        long order = TestData.orders(owner, 1, LocalDate.of(2026, 7, 2), "UNPAID").getFirst();
+        String changes = "subscription { orderChanges { action order { id user { username email } } } }";
+        int streams = sharedStreams();
+        try (GraphQlWsClient staff = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.staff(TestData.user("scopestaff")), changes, Map.of());
+             GraphQlWsClient self = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), changes, Map.of());
+             GraphQlWsClient stranger = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(other), changes, Map.of())) {
+            awaitSubscribed(3);
+            assertThat(sharedStreams()).as("staff, the owner and another user: three scopes").isGreaterThanOrEqualTo(streams + 3);
+
+            Sql.orders("update orders set state = 'PAID' where id = " + order);
+
+            String email = TestData.username(owner) + "@example.test";
+            assertThat(self.awaitData(1, WAIT).getFirst().path("orderChanges").path("order").path("user").path("email").asString()).isEqualTo(email);
+            JsonNode seenByStaff = awaitOrder(staff, order);
+            assertThat(seenByStaff.path("user").path("email").asString()).isEqualTo(email);
+            stranger.assertNothingFor(Duration.ofMillis(500));
+        }
+    }
+
+    @Test
+    void aChangedUsernameShowsInEventsWithinASecond() throws Exception {
+        long owner = TestData.user("rename");
+        long order = TestData.orders(owner, 1, LocalDate.of(2026, 7, 3), "UNPAID").getFirst();
+        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), ONE_ORDER,
+                Map.of("id", TestData.globalId("Order", order)))) {
+            awaitSubscribed(1);
+            Sql.orders("update orders set state = 'PAID' where id = " + order);
+            assertThat(client.awaitData(1, WAIT).getFirst().path("orderChanged").path("order").path("user").path("username").asString())
+                    .isEqualTo(TestData.username(owner));
+
+            try (Connection users = Stack.usersDb(); Statement sql = users.createStatement()) {
+                sql.executeUpdate("update users set username = 'renamed_" + owner + "' where id = " + owner);
+            }
+            Thread.sleep(1100); // the entity cache keeps a result for at most a second
+            Sql.orders("update orders set state = 'UNPAID' where id = " + order);
+
+            assertThat(client.awaitData(1, WAIT).getFirst().path("orderChanged").path("order").path("user").path("username").asString())
+                    .isEqualTo("renamed_" + owner);
+        }
+    }
+
+    @Test
+    void aTokenWhoseSubjectIsNotAUserIdIsRefusedAtTheGateway() {
+        for (String sub : List.of("abc", "99999999999999999999")) {
+            var response = new dev.ordergraph.e2e.support.GraphQlClient(stack.gatewayUrl(), Tokens.withSubject(sub)).execute("{ getOrders { id } }");
+            assertThat(response.status()).as(response.toString()).isLessThan(500);
+            assertThat(response.errorCodes()).as(response.toString()).containsExactly("UNAUTHENTICATED");
+        }
+    }
+
+    /** The change of {@code order} among what {@code client} receives next. */
+    private static JsonNode awaitOrder(GraphQlWsClient client, long order) {
+        for (int i = 0; i < 50; i++) {
+            JsonNode change = client.awaitData(1, WAIT).getFirst().path("orderChanges");
+            if (change.path("order").path("id").asString().equals(TestData.globalId("Order", order))) {
+                return change.path("order");
+            }
+        }
+        throw new AssertionError("No change of order " + order);
+    }
+
+    private static void awaitGateway(java.util.function.BooleanSupplier done, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Not within " + WAIT + ": " + what);
+            }
+            dev.ordergraph.e2e.support.ServiceProcess.sleep(50);
+        }
+    }
+}

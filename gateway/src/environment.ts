@@ -1,0 +1,88 @@
+// Every setting of the gateway, read once from the environment; see README.md "Configuration".
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The development secret the services and `make token` use; refused in production. */
+export const DEV_JWT_SECRET = 'ordergraph-dev-secret-not-for-production-0123456789';
+
+const DEV_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*', 'https://studio.apollographql.com'];
+
+export interface Settings {
+  port: number;
+  supergraph: string;
+  usersUrl: string;
+  ordersUrl: string;
+  /** NODE_ENV=production: no introspection, suggestions, GraphiQL; no cross-origin access unless listed. */
+  production: boolean;
+  corsOrigins: string[];
+  maxDepth: number;
+  maxTokens: number;
+  maxRequestBytes: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** How tokens are verified: an OpenID issuer's JWKS (RS256) when set, else the HS256 secret. */
+  auth: { secret: string; issuer?: string };
+  /** Entity results for subscription events, shared within a viewer scope; ttlMs 0 turns it off. */
+  entityCache: { ttlMs: number; maxEntries: number };
+  /** Identical subscriptions of one scope share one upstream subscription and one execution per event. */
+  sharedSubscriptions: { enabled: boolean; maxQueued: number };
+}
+
+type Env = Record<string, string | undefined>;
+
+export function positiveInt(env: Env, name: string, fallback: number, { allowZero = false } = {}): number {
+  const raw = env[name];
+  if (raw == null || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || (value === 0 && !allowZero)) {
+    throw new Error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${raw}"`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw == null || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new Error(`${name} must be true or false, got "${env[name]}"`);
+}
+
+export function readSettings(env: Env = process.env, configDir = dirname(dirname(fileURLToPath(import.meta.url)))): Settings {
+  const production = env.NODE_ENV === 'production';
+  const issuer = env.AUTH_JWT_ISSUER_URI?.trim() || undefined;
+  const secret = env.AUTH_JWT_SECRET?.trim() || DEV_JWT_SECRET;
+  if (production && !issuer && secret === DEV_JWT_SECRET) {
+    throw new Error('NODE_ENV=production needs AUTH_JWT_SECRET (not the development secret) or AUTH_JWT_ISSUER_URI');
+  }
+  if (!issuer && Buffer.byteLength(secret) < 32) {
+    throw new Error('AUTH_JWT_SECRET must be at least 32 bytes (HS256)');
+  }
+  const logLevel = (env.LOG_LEVEL || 'info') as Settings['logLevel'];
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
+    throw new Error(`LOG_LEVEL must be debug, info, warn or error, got "${env.LOG_LEVEL}"`);
+  }
+  const cors = env.CORS_ORIGINS != null && env.CORS_ORIGINS.trim() !== ''
+    ? env.CORS_ORIGINS.split(',')
+    : production ? [] : DEV_ORIGINS;
+  return {
+    port: positiveInt(env, 'GATEWAY_PORT', 4000),
+    supergraph: env.SUPERGRAPH ? resolve(env.SUPERGRAPH) : resolve(configDir, '../schema/supergraph.graphql'),
+    usersUrl: env.USERS_URL || `http://localhost:${env.USERS_PORT || 8081}/graphql`,
+    ordersUrl: env.ORDERS_URL || `http://localhost:${env.ORDERS_PORT || 8082}/graphql`,
+    production,
+    corsOrigins: cors.map((entry) => entry.trim().replace(/\/+$/, '')).filter(Boolean),
+    maxDepth: positiveInt(env, 'MAX_DEPTH', 12),
+    maxTokens: positiveInt(env, 'MAX_TOKENS', 2000),
+    maxRequestBytes: positiveInt(env, 'MAX_REQUEST_BYTES', 102400),
+    logLevel,
+    auth: { secret, issuer },
+    entityCache: {
+      ttlMs: Math.min(positiveInt(env, 'ENTITY_CACHE_TTL_MS', 1000, { allowZero: true }), 1000),
+      maxEntries: positiveInt(env, 'ENTITY_CACHE_MAX_ENTRIES', 10000),
+    },
+    sharedSubscriptions: {
+      enabled: flag(env, 'SHARED_SUBSCRIPTIONS', true),
+      maxQueued: positiveInt(env, 'SUBSCRIPTION_MAX_QUEUED', 1000),
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import type { GatewayPlugin } from '@graphql-hive/gateway';
+import { Kind, getOperationAST, print, type DocumentNode, type ExecutionResult } from 'graphql';
+import { VIEWER_SCOPE } from './viewer-scope.ts';
+
+/** Marks a context whose operation is a subscription: its entity fetches are for events. */
+export const SUBSCRIPTION_CONTEXT = Symbol('subscription');
+
+/**
+ * A bounded cache of promises with single flight: concurrent misses of one key share one load, and
+ * a result stays for `ttlMs` after it arrived. Failed loads, and results `keep` refuses, are not kept.
+ */
+export class SingleFlightCache<T> {
+  private readonly entries = new Map<string, { value: Promise<T>; expires: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+    private readonly keep: (value: T) => boolean = () => true,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string, load: () => Promise<T> | T): Promise<T> {
+    const found = this.entries.get(key);
+    if (found && found.expires > this.now()) return found.value;
+    if (found) this.entries.delete(key);
+    const entry = { value: Promise.resolve().then(load), expires: Number.POSITIVE_INFINITY };
+    this.entries.set(key, entry);
+    this.evict();
+    entry.value.then(
+      (value) => {
+        if (this.entries.get(key) !== entry) return;
+        if (this.keep(value)) entry.expires = this.now() + this.ttlMs;
+        else this.entries.delete(key);
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
+    return entry.value;
+  }
+
+  /** Drops expired entries, then the oldest, until the bound holds (in-flight loads count too). */
+  private evict() {
+    if (this.entries.size <= this.maxEntries) return;
+    const now = this.now();
+    for (const [key, entry] of this.entries) {
+      if (entry.expires <= now) this.entries.delete(key);
+    }
+    for (const key of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries) break;
+      this.entries.delete(key);
+    }
+  }
+}
+
+const entitiesOnly = new WeakMap<DocumentNode, string | null>();
+
+/** The printed document when it is a query of `_entities` only (an entity fetch), else `null`. */
+export function entityFetch(document: DocumentNode, operationName?: string): string | null {
+  let printed = entitiesOnly.get(document);
+  if (printed === undefined) {
+    const operation = getOperationAST(document, operationName);
+    const onlyEntities = operation?.operation === 'query' && operation.selectionSet.selections.length > 0 &&
+      operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value === '_entities');
+    printed = onlyEntities ? print(document) : null;
+    entitiesOnly.set(document, printed);
+  }
+  return printed;
+}
+
+/** Results worth keeping: data, and no errors but those a viewer's scope decides (a hidden email). */
+function cacheable(result: unknown): boolean {
+  const { data, errors } = (result ?? {}) as ExecutionResult;
+  return data != null && (errors ?? []).every((e) => e.extensions?.code === 'FORBIDDEN');
+}
+
+/**
+ * Entity fetches made for subscription events, shared between events and subscribers of the same
+ * viewer scope. Left alone, the gateway resolves `user { ... }` with one `_entities` call per event
+ * per subscriber (a fresh DataLoader per event), so a 10,000-row UPDATE is 10,000 calls and one change
+ * to 1,000 viewers is 1,000. Here the same fetch, in the same scope (staff, or one user: what the
+ * users subgraph decides visibility by), is made once and its result kept for at most `ttlMs` (<= 1 s):
+ * a changed username shows within that time. A scope never reads another scope's entries, so no one
+ * receives an email fetched for staff or another user. Queries and mutations are not cached.
+ */
+export const useEntityCache = (options: { subgraphs: string[]; ttlMs: number; maxEntries: number }): GatewayPlugin => {
+  const subgraphs = new Set(options.subgraphs);
+  const cache = new SingleFlightCache<ExecutionResult>(options.ttlMs, options.maxEntries, cacheable);
+  return {
+    onSubscribe({ args }) {
+      (args.contextValue as any)[SUBSCRIPTION_CONTEXT] = true;
+    },
+    onSubgraphExecute({ subgraphName, executionRequest, executor, setExecutor }) {
+      const context = executionRequest.context as any;
+      if (options.ttlMs <= 0 || !subgraphs.has(subgraphName) || !context?.[SUBSCRIPTION_CONTEXT]) return;
+      const scope = context[VIEWER_SCOPE];
+      if (!scope) return;
+      const printed = entityFetch(executionRequest.document, executionRequest.operationName);
+      if (!printed) return;
+      const key = `${scope}\n${subgraphName}\n${printed}\n${JSON.stringify(executionRequest.variables ?? {})}`;
+      setExecutor((request) =>
+        cache.get(key, () => executor(request) as Promise<ExecutionResult>)
+          // Each caller gets its own copy of the data: the gateway merges into the objects it receives.
+          .then((result) => (result.data ? { ...result, data: structuredClone(result.data) } : result)),
+      );
+    },
+  };
+};

@@ -1,0 +1,223 @@
+import type { GatewayPlugin } from '@graphql-hive/gateway';
+import { GraphQLError, Kind, getOperationAST, print, type DocumentNode, type ExecutionResult } from 'graphql';
+import { isAsyncIterable } from './subscription-authorization.ts';
+import { VIEWER_SCOPE } from './viewer-scope.ts';
+
+type Result = ExecutionResult;
+
+/** Counts for /metrics: client subscriptions served from shared streams, and the streams. */
+export interface SharingStats {
+  consumers: number;
+  streams: number;
+}
+
+/**
+ * One subscriber's view of a shared stream: the results published since it joined, queued until its
+ * client takes them. A client that lets more than `maxQueued` pile up gets `SLOW_CONSUMER` and is
+ * ended, so one slow socket neither holds memory nor slows the others.
+ */
+class Consumer implements AsyncIterableIterator<Result> {
+  private queue: Result[] = [];
+  private waiting?: { resolve: (r: IteratorResult<Result>) => void; reject: (e: unknown) => void };
+  private ended = false;
+  private finished = false;
+  private failure: unknown;
+
+  /**
+   * @param leave called when it stops taking results (returned by its client, or cut off)
+   * @param finish called once, when its client has had everything it will get
+   */
+  constructor(private readonly maxQueued: number, private readonly leave: (c: Consumer) => void,
+              private readonly finish: () => void) {}
+
+  push(result: Result) {
+    if (this.ended) return;
+    if (this.waiting) {
+      const { resolve } = this.waiting;
+      this.waiting = undefined;
+      resolve({ value: result, done: false });
+    } else if (this.queue.length < this.maxQueued) {
+      this.queue.push(result);
+    } else {
+      this.queue = [slowConsumer(this.maxQueued)];
+      this.ended = true;
+      this.leave(this);
+    }
+  }
+
+  end(error?: unknown) {
+    if (this.ended) return;
+    this.ended = true;
+    this.failure = error;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting && error !== undefined) waiting.reject(error);
+    else waiting?.resolve({ value: undefined, done: true });
+  }
+
+  next(): Promise<IteratorResult<Result>> {
+    if (this.queue.length > 0) return Promise.resolve({ value: this.queue.shift()!, done: false });
+    if (this.ended) {
+      this.markFinished();
+      const failure = this.failure;
+      this.failure = undefined;
+      return failure !== undefined ? Promise.reject(failure) : Promise.resolve({ value: undefined, done: true });
+    }
+    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
+
+  return(): Promise<IteratorResult<Result>> {
+    this.queue = [];
+    this.end();
+    this.leave(this);
+    this.markFinished();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  private markFinished() {
+    if (!this.finished) {
+      this.finished = true;
+      this.finish();
+    }
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
+
+function slowConsumer(maxQueued: number): Result {
+  return {
+    errors: [new GraphQLError(
+      `This subscription fell more than ${maxQueued} messages behind at the gateway and was closed; ` +
+        "resume with the last cursor received as 'after', or read faster.",
+      { extensions: { code: 'SLOW_CONSUMER' } },
+    )],
+  };
+}
+
+/** One upstream subscription and one execution per event, its results handed to every consumer in order. */
+class SharedStream {
+  readonly consumers = new Set<Consumer>();
+  closed = false;
+
+  constructor(private readonly source: AsyncIterator<Result>, private readonly onClose: () => void) {
+    void this.pump();
+  }
+
+  join(maxQueued: number, finish: () => void): Consumer {
+    const consumer = new Consumer(maxQueued, (c) => this.leave(c), finish);
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  private leave(consumer: Consumer) {
+    if (!this.consumers.delete(consumer) || this.consumers.size > 0 || this.closed) return;
+    this.close();
+    void this.source.return?.()?.catch?.(() => {});
+  }
+
+  private close() {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose();
+  }
+
+  private async pump() {
+    try {
+      for (;;) {
+        const { value, done } = await this.source.next();
+        if (done) break;
+        for (const consumer of this.consumers) consumer.push(value);
+      }
+      this.close();
+      for (const consumer of this.consumers) consumer.end();
+    } catch (err) {
+      this.close();
+      for (const consumer of this.consumers) consumer.end(err);
+    }
+  }
+}
+
+/** Root fields whose subscribers may share: each sends "what changes from now on" to everyone alike. */
+const SHAREABLE = new Set(['orderChanged', 'orderChanges', 'orderChangeBatches']);
+
+const printed = new WeakMap<DocumentNode, string>();
+
+/**
+ * The key under which identical subscriptions share a stream, or `null` when this one must have its
+ * own: only the fields above, and never with a non-null `after` (a replay belongs to the one who asked).
+ */
+export function sharingKey(document: DocumentNode, operationName: string | null | undefined,
+                           variables: Record<string, unknown> | null | undefined, scope: string): string | null {
+  const operation = getOperationAST(document, operationName);
+  if (operation?.operation !== 'subscription') return null;
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD || !SHAREABLE.has(selection.name.value)) return null;
+    for (const argument of selection.arguments ?? []) {
+      if (argument.name.value !== 'after') continue;
+      const value = argument.value;
+      if (value.kind === Kind.VARIABLE ? variables?.[value.name.value] != null : value.kind !== Kind.NULL) return null;
+    }
+  }
+  let text = printed.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printed.set(document, text);
+  }
+  return `${scope}\n${operationName ?? ''}\n${text}\n${JSON.stringify(variables ?? {})}`;
+}
+
+/**
+ * Subscribers with the same operation, variables and viewer scope share one upstream subscription and
+ * one execution of each event, as Cosmo Router groups them: one change to 1,000 staff dashboards is
+ * one message from orders-service, one `_entities` call and one execution, then 1,000 sends. Results
+ * are the same for everyone in a scope (the subgraphs decide visibility by user id and staff role
+ * only), so sharing never shows anyone more than their own subscription would. WebSocket clients
+ * only: an SSE request's abort signal would end the stream for all who share it.
+ */
+export const useSharedSubscriptions = (options: { maxQueued: number; stats?: SharingStats }): GatewayPlugin => {
+  const streams = new Map<string, Promise<SharedStream | Result>>();
+  const stats = options.stats ?? { consumers: 0, streams: 0 };
+
+  const open = (key: string, subscribe: () => unknown): Promise<SharedStream | Result> => {
+    const opening = Promise.resolve()
+      .then(subscribe)
+      .then((result) => {
+        if (!isAsyncIterable(result)) return result as Result; // refused: each caller gets the errors
+        stats.streams++;
+        return new SharedStream((result as AsyncIterable<Result>)[Symbol.asyncIterator](), () => {
+          stats.streams--;
+          if (streams.get(key) === opening) streams.delete(key);
+        });
+      });
+    streams.set(key, opening);
+    opening.then(
+      (value) => { if (!(value instanceof SharedStream) && streams.get(key) === opening) streams.delete(key); },
+      () => { if (streams.get(key) === opening) streams.delete(key); },
+    );
+    return opening;
+  };
+
+  const join = async (key: string, subscribe: () => unknown): Promise<AsyncIterableIterator<Result> | Result> => {
+    for (;;) {
+      const opened = await (streams.get(key) ?? open(key, subscribe));
+      if (!(opened instanceof SharedStream)) return opened;
+      if (opened.closed) continue; // ended while we waited: open a new one
+      stats.consumers++;
+      const consumer = opened.join(options.maxQueued, () => stats.consumers--);
+      return consumer;
+    }
+  };
+
+  return {
+    onSubscribe({ args, subscribeFn, setSubscribeFn }) {
+      const context = args.contextValue as any;
+      const scope = context?.[VIEWER_SCOPE];
+      if (!scope || !context.socket) return;
+      const key = sharingKey(args.document, args.operationName, args.variableValues as any, scope);
+      if (!key) return;
+      setSubscribeFn((subscribeArgs) => join(key, () => subscribeFn(subscribeArgs)) as any);
+    },
+  };
+};

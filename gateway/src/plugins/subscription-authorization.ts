@@ -1,0 +1,108 @@
+import type { GatewayPlugin } from '@graphql-hive/gateway';
+import { GraphQLError, getOperationAST } from 'graphql';
+
+/**
+ * The client's Authorization value. HTTP clients send an `Authorization` header. WebSocket clients
+ * send it in the graphql-ws `connection_init` payload, whose keys keep the client's casing, so both
+ * `Authorization` and `authorization` are read there (the payload wins over a header on the upgrade).
+ */
+export function clientAuthorization(context: any, request?: Request): string | undefined {
+  const params = context?.connectionParams;
+  if (params && typeof params === 'object') {
+    const value = params.Authorization ?? params.authorization;
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return request?.headers.get('authorization') || undefined;
+}
+
+export const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  value != null && typeof (value as any)[Symbol.asyncIterator] === 'function';
+
+/** A WebSocket close event as graphql-ws hands it out when a subgraph closes or refuses the socket. */
+function isCloseEvent(value: unknown): value is { code: number; reason?: string } {
+  return (
+    typeof value === 'object' && value !== null && !(value instanceof Error) &&
+    typeof (value as any).code === 'number' && 'reason' in value
+  );
+}
+
+/**
+ * A subgraph that refuses a subscription's WebSocket (4401 Unauthorized / 4403 Forbidden at
+ * connection_init) makes graphql-ws reject with a bare close event, which the gateway would turn
+ * into an error without a message. Turn it into a GraphQL error with a code instead, and close a
+ * WebSocket client's own connection with the same code, as the subgraph would have.
+ */
+function upstreamCloseResult(event: { code: number; reason?: string }, subgraphName: string, context: any) {
+  const reason = event.reason ? ` ${event.reason}` : '';
+  const code = event.code === 4401 ? 'UNAUTHENTICATED' : event.code === 4403 ? 'FORBIDDEN' : 'DOWNSTREAM_SERVICE_ERROR';
+  const socket = context?.socket;
+  if ((event.code === 4401 || event.code === 4403) && socket && typeof socket.close === 'function') {
+    // Late enough for the error below to reach the client first.
+    setTimeout(() => socket.close(event.code, event.reason || undefined), 100).unref?.();
+  }
+  return {
+    errors: [
+      new GraphQLError(`The ${subgraphName} subgraph closed the subscription's WebSocket (${event.code}${reason}).`, {
+        extensions: { code },
+      }),
+    ],
+  };
+}
+
+async function* guardSubscription(source: AsyncIterable<any>, subgraphName: string, context: any) {
+  try {
+    yield* source;
+  } catch (err) {
+    if (!isCloseEvent(err)) throw err;
+    yield upstreamCloseResult(err, subgraphName, context);
+  }
+}
+
+/**
+ * - Puts the client's Authorization value (payload or header, see clientAuthorization) on the
+ *   context as `forwardedAuthorization`, where the WebSocket transport's `connectionParams`
+ *   template below reads it.
+ * - propagateHeaders keeps the headers it adds in the subgraph request's `extensions.headers`; the
+ *   HTTP executor turns them into headers, but the WebSocket executor would send them as they are
+ *   in the `subscribe` message. Subscriptions go over WebSocket (the token is in connection_init),
+ *   so they are dropped there.
+ * - Maps a subgraph's refusal of a subscription WebSocket to a clear error (see above).
+ */
+export const useSubscriptionAuthorization = (): GatewayPlugin => ({
+  onContextBuilding({ context, extendContext }) {
+    extendContext({ forwardedAuthorization: clientAuthorization(context, (context as any).request) } as any);
+  },
+  onSubgraphExecute({ subgraphName, executionRequest, executor, setExecutor }) {
+    const operationType =
+      executionRequest.operationType ??
+      getOperationAST(executionRequest.document, executionRequest.operationName)?.operation;
+    if (operationType !== 'subscription') return;
+    const extensions = executionRequest.extensions;
+    if (extensions && 'headers' in extensions) {
+      const { headers: _dropped, ...rest } = extensions;
+      executionRequest.extensions = rest;
+    }
+    setExecutor(async (request) => {
+      try {
+        const result = await executor(request);
+        return isAsyncIterable(result) ? guardSubscription(result, subgraphName, request.context) : result;
+      } catch (err) {
+        if (!isCloseEvent(err)) throw err;
+        return upstreamCloseResult(err, subgraphName, request.context);
+      }
+    });
+  },
+});
+
+/**
+ * Subscriptions go to the subgraph over graphql-transport-ws (not SSE). The connection_init payload
+ * carries the client's token as `Authorization`; an empty value is left out. The WebSocket executor
+ * is shared only between clients whose payload is identical, so each token has its own socket.
+ */
+export const subscriptionsOverWebSocket = (url: string) => ({
+  kind: 'ws',
+  location: url,
+  options: {
+    connectionParams: { Authorization: '{context.forwardedAuthorization}' },
+  },
+});

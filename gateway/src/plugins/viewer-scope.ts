@@ -1,0 +1,108 @@
+import {
+  createInlineSigningKeyProvider,
+  createRemoteJwksSigningKeyProvider,
+  useJWT,
+  type GatewayPlugin,
+} from '@graphql-hive/gateway';
+import { GraphQLError } from 'graphql';
+import { clientAuthorization } from './subscription-authorization.ts';
+
+/**
+ * Whose view a request gets: `staff`, or `user:<id>`. Two requests of one scope get the same answer
+ * from the subgraphs (they decide visibility by the viewer's id and the staff role only), which is
+ * what lets the gateway share entity results and subscriptions between them, and only between them.
+ */
+export type ViewerScope = 'staff' | `user:${string}`;
+
+export const VIEWER_SCOPE = 'viewerScope';
+
+/** A user id as the services take it: a positive 64-bit integer, in decimal. */
+const USER_ID = /^[1-9][0-9]{0,18}$/;
+const MAX_USER_ID = 9223372036854775807n;
+
+/** The scope of a verified token's claims, or `null` when they name no user the services know how to read. */
+export function scopeOf(claims: Record<string, unknown>): ViewerScope | null {
+  const sub = claims.sub;
+  if (typeof sub !== 'string' || !USER_ID.test(sub) || BigInt(sub) > MAX_USER_ID) return null;
+  const roles = claims.roles;
+  return Array.isArray(roles) && roles.includes('staff') ? 'staff' : `user:${sub}`;
+}
+
+/** The bearer token in an Authorization value, or `null` when it is not `Bearer <token>`. */
+export function bearerToken(authorization: string): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization.trim());
+  return match ? match[1] : null;
+}
+
+function unauthenticated(message: string) {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/** A JWKS signing-key provider for an OpenID issuer, its `jwks_uri` read from the discovery document on first use. */
+function issuerSigningKeys(issuer: string) {
+  let provider: Promise<(kid?: string) => Promise<unknown> | unknown> | undefined;
+  const discover = async () => {
+    const response = await fetch(new URL('.well-known/openid-configuration', issuer.endsWith('/') ? issuer : `${issuer}/`));
+    if (!response.ok) throw new Error(`OpenID discovery of ${issuer} answered ${response.status}`);
+    const { jwks_uri: jwksUri } = (await response.json()) as { jwks_uri?: string };
+    if (!jwksUri) throw new Error(`OpenID discovery of ${issuer} names no jwks_uri`);
+    return createRemoteJwksSigningKeyProvider({ jwksUri, cache: true, rateLimit: true });
+  };
+  return (kid?: string) => {
+    provider ??= discover().catch((err) => {
+      provider = undefined; // try again on the next token
+      throw err;
+    });
+    return provider.then((keys) => keys(kid));
+  };
+}
+
+/**
+ * Verifies the client's token at the door, with Hive Gateway's JWT plugin (the same HS256 secret as
+ * the services, or the issuer's JWKS), and puts the viewer's scope on the context as `viewerScope`.
+ * A token that is present but bad (signature, expiry, a `sub` that is not a user id) is refused
+ * with `UNAUTHENTICATED` before any subgraph is called; over WebSocket the connection is then
+ * closed with 4401, as graphql-ws defines. No token is left to the subgraphs, which decide per
+ * field. The token itself is still forwarded: the subgraphs verify it again (defence in depth).
+ */
+export const useViewerScope = (auth: { secret: string; issuer?: string }): GatewayPlugin => {
+  const jwt = useJWT({
+    signingKeyProviders: [auth.issuer ? issuerSigningKeys(auth.issuer) : createInlineSigningKeyProvider(auth.secret)],
+    tokenVerification: auth.issuer ? { algorithms: ['RS256'], issuer: auth.issuer } : { algorithms: ['HS256'] },
+    tokenLookupLocations: [
+      ({ request, serverContext }: any) => {
+        const authorization = clientAuthorization(serverContext, request);
+        const token = authorization && bearerToken(authorization);
+        return token ? { prefix: 'Bearer', token } : undefined;
+      },
+    ],
+    // Refusals are ours (below), with the stable code; the plugin only verifies.
+    reject: { missingToken: false, invalidToken: false },
+    forward: { payload: false, token: false },
+  } as any);
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(jwt as GatewayPlugin);
+    },
+    onContextBuilding() {
+      // After every plugin has built its part of the context, the JWT plugin's `jwt` included.
+      return ({ context, extendContext }: any) => {
+        const authorization = clientAuthorization(context, context.request);
+        if (!authorization) return;
+        const scope = context.jwt?.payload ? scopeOf(context.jwt.payload) : null;
+        if (scope) {
+          extendContext({ [VIEWER_SCOPE]: scope });
+          return;
+        }
+        const socket = context.socket;
+        if (socket && typeof socket.close === 'function') {
+          // Late enough for the error to reach the client first.
+          setTimeout(() => socket.close(4401, 'Unauthorized'), 100).unref?.();
+        }
+        throw unauthenticated(context.jwt?.payload
+          ? "The token's 'sub' must be a user id, e.g. \"1\"."
+          : 'The token is invalid or expired; sign in again.');
+      };
+    },
+  };
+};
