@@ -4,6 +4,8 @@ import com.netflix.graphql.dgs.client.codegen.BaseProjectionNode;
 import com.netflix.graphql.dgs.client.codegen.GraphQLQuery;
 import com.netflix.graphql.dgs.client.codegen.GraphQLQueryRequest;
 import dev.ordergraph.client.generated.client.ChangesCursorGraphQLQuery;
+import dev.ordergraph.client.generated.client.OrderChangeBatchesGraphQLQuery;
+import dev.ordergraph.client.generated.client.OrderChangeBatchesProjectionRoot;
 import dev.ordergraph.client.generated.client.OrderChangesGraphQLQuery;
 import dev.ordergraph.client.generated.client.OrderChangesProjectionRoot;
 import dev.ordergraph.client.generated.client.OrdersGraphQLQuery;
@@ -11,6 +13,7 @@ import dev.ordergraph.client.generated.client.OrdersProjectionRoot;
 import dev.ordergraph.client.generated.client.UpdateOrderGraphQLQuery;
 import dev.ordergraph.client.generated.client.UpdateOrderProjectionRoot;
 import dev.ordergraph.client.generated.types.OrderChange;
+import dev.ordergraph.client.generated.types.OrderChangeBatch;
 import dev.ordergraph.client.generated.types.OrderConnection;
 import dev.ordergraph.client.generated.types.OrderFilter;
 import dev.ordergraph.client.generated.types.OrderState;
@@ -34,6 +37,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * A typed client of the ordergraph supergraph, through the gateway. Requests are built with the DGS codegen
@@ -114,8 +118,8 @@ public final class OrderGraphClient implements AutoCloseable {
 
     /**
      * Every committed change to the viewer's visible orders that match {@code filter}, from just after
-     * {@code after} (a cursor of an earlier change), or from now when it is {@code null}. The stream
-     * ends with an error when the connection drops; see {@link #liveOrderChanges}.
+     * {@code after} (a cursor of an earlier change), or from now when it is {@code null}, one message per
+     * change. The stream ends with an error when the connection drops; see {@link #liveOrderChanges}.
      */
     public Flux<OrderChange> orderChanges(OrderFilter filter, String after) {
         OrderChangesGraphQLQuery query = OrderChangesGraphQLQuery.newRequest().filter(filter).after(after).build();
@@ -129,26 +133,71 @@ public final class OrderGraphClient implements AutoCloseable {
     }
 
     /**
-     * Like {@link #orderChanges}, but survives a lost connection (a gateway restart, a network blip) and a
-     * subscription the server completes (the gateway does when its supergraph changes): it subscribes
-     * again with the cursor of the last change received, so nothing committed in the meantime is missed
-     * or repeated. Ends on errors that retrying cannot fix (e.g. {@code CURSOR_EXPIRED},
-     * {@code UNAUTHENTICATED}) and when the client is closed.
+     * The same changes as {@link #orderChanges}, grouped: each batch holds what accumulated while this
+     * client was busy with the previous one, in commit order (a lone change is a batch of one, a bulk
+     * statement a few large batches), and each change keeps its own cursor. {@code after} may be a
+     * batch's cursor (its last change's) or any change's. The stream ends with an error when the
+     * connection drops; see {@link #liveOrderChangeBatches}.
+     */
+    public Flux<OrderChangeBatch> orderChangeBatches(OrderFilter filter, String after) {
+        OrderChangeBatchesGraphQLQuery query = OrderChangeBatchesGraphQLQuery.newRequest().filter(filter).after(after).build();
+        OrderChangeBatchesProjectionRoot<?, ?> projection = new OrderChangeBatchesProjectionRoot<>();
+        projection.cursor();
+        var change = projection.changes();
+        change.action();
+        change.cursor().committedAt();
+        var order = change.order();
+        order.id().date().state();
+        order.user().id().username();
+        return subscribe(query, projection, OrderChangeBatch.class);
+    }
+
+    /**
+     * Like {@link #orderChanges}, one change at a time, but survives a lost connection (a gateway restart,
+     * a network blip) and a subscription the server completes (the gateway does when its supergraph
+     * changes): it subscribes again with the cursor of the last change emitted, so nothing committed in
+     * the meantime is missed or repeated. Ends on errors that retrying cannot fix (e.g.
+     * {@code CURSOR_EXPIRED}, {@code UNAUTHENTICATED}) and when the client is closed.
+     *
+     * <p>Reads {@link #orderChangeBatches} (fewer messages under bulk writes) and emits their changes one
+     * by one, in order. The cursor kept is the last emitted change's, not its batch's: when the
+     * connection drops before a batch has been emitted whole, the next subscription starts just after
+     * the last change emitted, so the rest of that batch comes again and nothing of it is lost.
      */
     public Flux<OrderChange> liveOrderChanges(OrderFilter filter, String after, Duration maxBackoff) {
-        AtomicReference<String> lastCursor = new AtomicReference<>(after);
-        return Flux.defer(() -> orderChanges(filter, lastCursor.get()))
-                .doOnNext(change -> lastCursor.set(change.getCursor()))
-                .repeatWhen(completions -> completions.takeWhile(n -> !closed).delayElements(Duration.ofMillis(200)))
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(maxBackoff)
-                        .transientErrors(true) // a subscription that delivered for a while starts again at 200 ms
-                        .filter(error -> !closed && worthRetrying(error)));
+        return resuming(after, cursor -> orderChangeBatches(filter, cursor).concatMapIterable(OrderChangeBatch::getChanges),
+                OrderChange::getCursor, maxBackoff);
+    }
+
+    /**
+     * {@link #orderChangeBatches} that survives a lost connection and a completed subscription like
+     * {@link #liveOrderChanges}, resuming after the last batch emitted; for consumers that apply a
+     * batch at once (a cache, a dashboard). A batch after a resume may be cut differently from the one
+     * that would have come, never with a change missing or repeated.
+     */
+    public Flux<OrderChangeBatch> liveOrderChangeBatches(OrderFilter filter, String after, Duration maxBackoff) {
+        return resuming(after, cursor -> orderChangeBatches(filter, cursor), OrderChangeBatch::getCursor, maxBackoff);
     }
 
     @Override
     public void close() {
         closed = true;
         webSocket.stop().block(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Subscribes with {@code subscribeAfter} from {@code after}, and again after a completion or a transient
+     * error, each time from the cursor of the last element emitted downstream (so set after any flattening).
+     */
+    private <T> Flux<T> resuming(String after, Function<String, Flux<T>> subscribeAfter, Function<T, String> cursorOf,
+                                 Duration maxBackoff) {
+        AtomicReference<String> lastCursor = new AtomicReference<>(after);
+        return Flux.defer(() -> subscribeAfter.apply(lastCursor.get()))
+                .doOnNext(item -> lastCursor.set(cursorOf.apply(item)))
+                .repeatWhen(completions -> completions.takeWhile(n -> !closed).delayElements(Duration.ofMillis(200)))
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(maxBackoff)
+                        .transientErrors(true) // a subscription that delivered for a while starts again at 200 ms
+                        .filter(error -> !closed && worthRetrying(error)));
     }
 
     private <T> T execute(GraphQLQuery query, BaseProjectionNode projection, Class<T> type) {
