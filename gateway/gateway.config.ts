@@ -5,6 +5,7 @@
 import { defineConfig } from '@graphql-hive/gateway';
 import { corsFor } from './src/cors.ts';
 import { readSettings } from './src/environment.ts';
+import { useBatchedChangeStream } from './src/plugins/batched-change-stream.ts';
 import { useEntityCache } from './src/plugins/entity-cache.ts';
 import { useRequestSizeLimit } from './src/plugins/request-size-limit.ts';
 import { useSharedSubscriptions, type SharingStats } from './src/plugins/shared-subscriptions.ts';
@@ -68,6 +69,7 @@ export const gatewayConfig = defineConfig({
     ...(settings.sharedSubscriptions.enabled
       ? [useSharedSubscriptions({ maxQueued: settings.sharedSubscriptions.maxQueued, stats: sharing })]
       : []),
+    useBatchedChangeStream(), // after sharing: subscribers share batches and unroll them each
     useEntityCache({ subgraphs: ['users'], ...settings.entityCache }),
     useSubscriptionMetrics(sharing),
     useVaryOrigin(),

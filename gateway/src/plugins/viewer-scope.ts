@@ -34,8 +34,12 @@ export function bearerToken(authorization: string): string | null {
   return match ? match[1] : null;
 }
 
-function unauthenticated(message: string) {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+/**
+ * A coded GraphQL error, answered with status 200 like every other error the gateway relays: GraphQL
+ * clients (Apollo, Spring's GraphQlClient) read a 200's errors but throw away a 401's body.
+ */
+export function unauthenticated(message: string) {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
 }
 
 /** A JWKS signing-key provider for an OpenID issuer, its `jwks_uri` read from the discovery document on first use. */

@@ -140,10 +140,11 @@ class BatchStreamTest extends ChangeTest {
     void anOwnerChangeInsideABatchIsADeletionForTheOldOwnerAndACreationForTheNew() throws Exception {
         long from = TestData.user("batchfrom");
         long to = TestData.user("batchto");
-        List<Long> orders = TestData.orders(from, 2, LocalDate.of(2026, 6, 4), "UNPAID");
         try (GraphQlWsClient oldOwner = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(from), BATCHES, Map.of());
              GraphQlWsClient newOwner = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(to), BATCHES, Map.of())) {
             awaitSubscribed(2);
+            List<Long> orders = TestData.orders(from, 2, LocalDate.of(2026, 6, 4), "UNPAID");
+            awaitChanges(oldOwner, 2); // their creation
             try (Connection db = Stack.ordersDb(); Statement sql = db.createStatement()) {
                 db.setAutoCommit(false);
                 sql.executeUpdate("update orders set state = 'PAID' where id = " + orders.get(0));
@@ -190,10 +191,12 @@ class BatchStreamTest extends ChangeTest {
         String fat = "subscription($filter: OrderFilter) { orderChangeBatches(filter: $filter) { cursor changes { action cursor "
                 + IntStream.range(0, 150).mapToObj(i -> "o" + i + ": order { id state date }").collect(Collectors.joining(" "))
                 + " } } }";
-        Sql.orders("insert into orders (date, state, user_id) select date '2026-12-02', 'UNPAID', " + owner + " from generate_series(1, " + rows + ")");
         // Straight to orders-service: the gateway would otherwise absorb the backlog in its own buffers first.
-        try (GraphQlWsClient fast = GraphQlWsClient.subscribe(stack.ordersUrl(), Tokens.staff(staff), BATCHES_LEAN, ownerFilter(owner));
-             GraphQlWsClient slow = GraphQlWsClient.subscribeWithoutReading(stack.ordersUrl(), Tokens.staff(staff), fat, ownerFilter(owner))) {
+        try (GraphQlWsClient fast = GraphQlWsClient.subscribe(stack.ordersUrl(), Tokens.staff(staff), BATCHES_LEAN, ownerFilter(owner))) {
+            awaitSubscribed(1);
+            Sql.orders("insert into orders (date, state, user_id) select date '2026-12-02', 'UNPAID', " + owner + " from generate_series(1, " + rows + ")");
+            awaitChanges(fast, rows); // the inserts are through: what follows is the update alone
+            GraphQlWsClient slow = GraphQlWsClient.subscribeWithoutReading(stack.ordersUrl(), Tokens.staff(staff), fat, ownerFilter(owner));
             awaitSubscribed(2);
 
             Sql.orders("update orders set state = 'PAID' where user_id = " + owner);
@@ -206,6 +209,7 @@ class BatchStreamTest extends ChangeTest {
             }
             assertThat(last).as("the slow subscriber's last message").isNotNull();
             assertThat(last.toString()).contains("SLOW_CONSUMER");
+            slow.close();
         }
     }
 }

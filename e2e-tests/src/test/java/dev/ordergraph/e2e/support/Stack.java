@@ -153,6 +153,23 @@ public final class Stack {
      * after its client left, so earlier tests' subscriptions may linger: tests count from this baseline.
      */
     public int activeSubscriptions() {
+        awaitSharedSubscriptionsClosed();
+        return liveSubscriptions();
+    }
+
+    /**
+     * Waits (a few seconds at most) until the gateway serves no client from a shared subscription: the
+     * gateway takes a moment to see the clients of an earlier test go, and counting them into a
+     * baseline would make it too high.
+     */
+    private void awaitSharedSubscriptionsClosed() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (gatewayMetrics().getOrDefault("ordergraph_gateway_shared_subscriptions", 0.0) > 0 && System.nanoTime() < deadline) {
+            ServiceProcess.sleep(50);
+        }
+    }
+
+    private int liveSubscriptions() {
         Map<String, Double> gateway = gatewayMetrics();
         int sharedClients = gateway.getOrDefault("ordergraph_gateway_shared_subscriptions", 0.0).intValue();
         int sharedStreams = gateway.getOrDefault("ordergraph_gateway_shared_streams", 0.0).intValue();
@@ -192,7 +209,7 @@ public final class Stack {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
         int active = -1;
         while (System.nanoTime() < deadline) {
-            active = activeSubscriptions();
+            active = liveSubscriptions();
             if (done.test(active)) {
                 return;
             }
