@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GraphQLError, parse, print } from 'graphql';
-import { batchedDocument, unbatch, useBatchedChangeStream } from '../src/plugins/batched-change-stream.ts';
+import { batchedDocument, unbatch, unbatched, useBatchedChangeStream } from '../src/plugins/batched-change-stream.ts';
 
 test('orderChanges is executed as orderChangeBatches with the selection under changes', () => {
   const document = parse(`subscription Live($f: OrderFilter, $after: String) {
@@ -64,4 +64,22 @@ test('the subscription is unrolled change by change', async () => {
   for await (const result of await subscribeFn({})) cursors.push(result.data.orderChanges.cursor);
   assert.deepEqual(cursors, ['1', '2', '3']);
   assert.match(print(sentDocument), /orderChangeBatches/);
+});
+
+test('a client that leaves a quiet stream releases it at once, not at the next batch', async () => {
+  let released = false;
+  let wake: ((r: IteratorResult<any>) => void) | undefined;
+  const source: AsyncIterator<any> = {
+    next: () => new Promise((resolve) => (wake = resolve)),
+    return: async () => {
+      released = true;
+      wake?.({ value: undefined, done: true });
+      return { value: undefined, done: true };
+    },
+  };
+  const stream = unbatched(source, 'orderChanges');
+  const waiting = stream.next();
+  await stream.return!();
+  assert.equal(released, true);
+  assert.equal((await waiting).done, true);
 });

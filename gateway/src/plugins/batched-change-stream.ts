@@ -80,10 +80,39 @@ export function unbatch(result: Result, responseKey: string): Result[] {
   });
 }
 
-async function* unbatched(source: AsyncIterable<Result>, responseKey: string): AsyncGenerator<Result> {
-  for await (const result of source) {
-    yield* unbatch(result, responseKey);
-  }
+/**
+ * The results of `source`, each batch unrolled. Not an async generator: a generator's `return()`
+ * waits for the pending `next()`, i.e. for the next batch, so a client that leaves a quiet stream
+ * would hold it open; this one passes `return()` on at once.
+ */
+export function unbatched(source: AsyncIterator<Result>, responseKey: string): AsyncIterableIterator<Result> {
+  let pending: Result[] = [];
+  let at = 0;
+  let finished = false;
+  return {
+    async next() {
+      while (at >= pending.length) {
+        if (finished) return { value: undefined, done: true };
+        const { value, done } = await source.next();
+        if (done || finished) {
+          finished = true;
+          return { value: undefined, done: true };
+        }
+        pending = unbatch(value, responseKey);
+        at = 0;
+      }
+      return { value: pending[at++], done: false };
+    },
+    async return() {
+      finished = true;
+      pending = [];
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 /**
@@ -102,7 +131,7 @@ export const useBatchedChangeStream = (): GatewayPlugin => ({
     setSubscribeFn(async (subscribeArgs) => {
       const result = await subscribeFn({ ...subscribeArgs, document: batched.document });
       if (!isAsyncIterable(result)) return unbatch(result as Result, batched.responseKey)[0] as any;
-      return unbatched(result as AsyncIterable<Result>, batched.responseKey) as any;
+      return unbatched((result as AsyncIterable<Result>)[Symbol.asyncIterator](), batched.responseKey) as any;
     });
   },
 });

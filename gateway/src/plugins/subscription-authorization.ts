@@ -49,13 +49,50 @@ function upstreamCloseResult(event: { code: number; reason?: string }, subgraphN
   };
 }
 
-async function* guardSubscription(source: AsyncIterable<any>, subgraphName: string, context: any) {
-  try {
-    yield* source;
-  } catch (err) {
-    if (!isCloseEvent(err)) throw err;
-    yield upstreamCloseResult(err, subgraphName, context);
-  }
+/**
+ * A subgraph that ends a subscription with a graphql-ws `error` message (SLOW_CONSUMER,
+ * CURSOR_EXPIRED) makes the client reject with the message's array of errors, which is no Error: the
+ * gateway would mask it as "Unexpected error." and the code a client resumes by would be lost. Pass
+ * the errors on as a result instead, code and message kept.
+ */
+export function upstreamErrorsResult(errors: unknown): { errors: GraphQLError[] } | null {
+  if (!Array.isArray(errors) || errors.length === 0 || !errors.every((e) => typeof e?.message === 'string')) return null;
+  return {
+    errors: errors.map((e) => new GraphQLError(e.message, { extensions: e.extensions ?? {} })),
+  };
+}
+
+/**
+ * The subgraph's results, with a refusal or an error message turned into a result (see above). Not an
+ * async generator: a generator's `return()` waits for the pending `next()`, i.e. for the next event,
+ * so a client that leaves would hold the subgraph's subscription open; this one passes it on at once.
+ */
+function guardSubscription(source: AsyncIterable<any>, subgraphName: string, context: any): AsyncIterableIterator<any> {
+  const iterator = source[Symbol.asyncIterator]();
+  let finished = false;
+  return {
+    async next() {
+      if (finished) return { value: undefined, done: true };
+      try {
+        const result = await iterator.next();
+        if (result.done) finished = true;
+        return result;
+      } catch (err) {
+        finished = true;
+        const relayed = upstreamErrorsResult(err) ?? (isCloseEvent(err) ? upstreamCloseResult(err, subgraphName, context) : null);
+        if (!relayed) throw err;
+        return { value: relayed, done: false };
+      }
+    },
+    async return() {
+      finished = true;
+      await iterator.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 /**
@@ -87,6 +124,8 @@ export const useSubscriptionAuthorization = (): GatewayPlugin => ({
         const result = await executor(request);
         return isAsyncIterable(result) ? guardSubscription(result, subgraphName, request.context) : result;
       } catch (err) {
+        const relayed = upstreamErrorsResult(err);
+        if (relayed) return relayed;
         if (!isCloseEvent(err)) throw err;
         return upstreamCloseResult(err, subgraphName, request.context);
       }

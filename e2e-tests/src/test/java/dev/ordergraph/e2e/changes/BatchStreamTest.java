@@ -35,7 +35,7 @@ class BatchStreamTest extends ChangeTest {
             subscription($filter: OrderFilter) { orderChangeBatches(filter: $filter) { cursor changes { action cursor order { id state } } } }""";
     /** The service's default bound on changes per batch. */
     private static final int MAX_CHANGES = 1000;
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     /** One received batch. */
     record Batch(String cursor, List<JsonNode> changes) {
@@ -187,7 +187,7 @@ class BatchStreamTest extends ChangeTest {
     void aBatchSubscriberThatStopsReadingIsCutOffWithSlowConsumer() {
         long owner = TestData.user("batchslow");
         long staff = TestData.user("batchslowstaff");
-        int rows = Stack.CDC_MAX_LAG * 4;
+        int rows = SlowConsumerTest.ROWS;
         String fat = "subscription($filter: OrderFilter) { orderChangeBatches(filter: $filter) { cursor changes { action cursor "
                 + IntStream.range(0, 150).mapToObj(i -> "o" + i + ": order { id state date }").collect(Collectors.joining(" "))
                 + " } } }";
