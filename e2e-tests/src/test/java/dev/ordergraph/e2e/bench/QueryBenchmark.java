@@ -62,6 +62,48 @@ class QueryBenchmark {
         new Target("queries: orders(first: 50) with users, c=1, gateway p50 / direct p50", 2, "x").report(ratio, ratioDetail);
     }
 
+    /**
+     * One-entity {@code _entities} calls straight to users-service with a bearer token, paced at 50/s (what
+     * a gateway sends it per subscription event without an entity cache), and {@code { __typename }}
+     * with and without a token: the cost of one subgraph call.
+     */
+    @Test
+    void oneEntityCallToTheUsersSubgraph() throws InterruptedException {
+        Stack stack = Stack.get();
+        long user = TestData.user("entity");
+        String entities = "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { username email } } }";
+        Map<String, Object> representation = Map.of("r", List.of(Map.of("__typename", "User", "id", TestData.globalId("User", user))));
+        GraphQlClient withToken = new GraphQlClient(stack.usersUrl(), Tokens.viewer(user));
+        GraphQlClient anonymous = new GraphQlClient(stack.usersUrl(), null);
+        double[] entity = paced(() -> withToken.execute(entities, representation));
+        double[] typename = paced(() -> withToken.execute("{ __typename }"));
+        double[] bare = paced(() -> anonymous.execute("{ __typename }"));
+        System.out.printf("==== QueryBenchmark: users-service at 50/s: _entities (one user, token) p50 %.2f ms p99 %.2f ms; "
+                        + "{ __typename } with token p50 %.2f ms p99 %.2f ms, without p50 %.2f ms p99 %.2f ms%n",
+                entity[0], entity[1], typename[0], typename[1], bare[0], bare[1]);
+        new Target("subgraph call: one-entity _entities to users-service at 50/s, p50", 2, "ms").report(entity[0], "p99 %.2f ms".formatted(entity[1]));
+    }
+
+    /** p50 and p99 in ms of 500 calls made 20 ms apart, after 100 to warm up. */
+    private static double[] paced(java.util.function.Supplier<GraphQlClient.Response> call) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            assertThat(call.get().errors().isMissingNode()).isTrue();
+        }
+        long[] latencies = new long[500];
+        long start = System.nanoTime();
+        for (int i = 0; i < latencies.length; i++) {
+            long wait = start + i * 20_000_000L - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            long sent = System.nanoTime();
+            assertThat(call.get().errors().isMissingNode()).isTrue();
+            latencies[i] = System.nanoTime() - sent;
+        }
+        java.util.Arrays.sort(latencies);
+        return new double[]{latencies[249] / 1e6, latencies[494] / 1e6};
+    }
+
     /** SQL statements each service prepares per gateway request, over 20 requests with nothing else running. */
     private static String statementsPerRequest(Stack stack, GraphQlClient gateway) {
         long orders = stack.sqlStatements(stack.ordersUrl());
