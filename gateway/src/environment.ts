@@ -82,7 +82,7 @@ export function readSettings(env: Env = process.env, configDir = dirname(dirname
     },
     sharedSubscriptions: {
       enabled: flag(env, 'SHARED_SUBSCRIPTIONS', true),
-      maxQueued: positiveInt(env, 'SUBSCRIPTION_MAX_QUEUED', 1000),
+      maxQueued: positiveInt(env, 'SUBSCRIPTION_MAX_QUEUED', 20000),
     },
   };
 }

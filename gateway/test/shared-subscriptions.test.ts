@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse, type ExecutionResult } from 'graphql';
-import { sharingKey, useSharedSubscriptions, type SharingStats } from '../src/plugins/shared-subscriptions.ts';
+import { changesIn, sharingKey, useSharedSubscriptions, type SharingStats } from '../src/plugins/shared-subscriptions.ts';
 
 const CHANGES = parse('subscription($f: OrderFilter, $after: String) { orderChanges(filter: $f, after: $after) { cursor } }');
 
@@ -121,4 +121,20 @@ test('a replay (after) or an SSE client keeps its own subscription', async () =>
     subscribeFn: () => null, setSubscribeFn: () => (replaced = true),
   });
   assert.equal(replaced, false);
+});
+
+test('a batch weighs as many changes as it carries', async () => {
+  assert.equal(changesIn({ data: { orderChangeBatches: { changes: [{}, {}, {}] } } }), 3);
+  assert.equal(changesIn({ data: { orderChanged: { cursor: 'a' } } }), 1);
+  assert.equal(changesIn({ errors: [] } as any), 1);
+  const plugin = useSharedSubscriptions({ maxQueued: 5 });
+  const upstream = source();
+  const fast = await subscribeThrough(plugin, () => upstream.iterator);
+  const slow = await subscribeThrough(plugin, () => upstream.iterator);
+  const batch = (n: number) => ({ data: { orderChangeBatches: { changes: Array.from({ length: n }, (_, i) => ({ i })) } } });
+  upstream.state.push(batch(3));
+  await fast.next();
+  upstream.state.push(batch(3)); // 6 changes waiting for the slow one: more than 5
+  await fast.next();
+  assert.equal(((await slow.next()).value as ExecutionResult).errors?.[0].extensions?.code, 'SLOW_CONSUMER');
 });

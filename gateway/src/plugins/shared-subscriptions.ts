@@ -12,12 +12,27 @@ export interface SharingStats {
 }
 
 /**
+ * How many changes a result carries: the length of its root field's `changes` (a batch, also one a
+ * per-change subscription is executed as), else one.
+ */
+export function changesIn(result: Result): number {
+  const data = result.data;
+  if (data == null) return 1;
+  for (const key in data) {
+    const changes = (data[key] as any)?.changes;
+    if (Array.isArray(changes)) return Math.max(1, changes.length);
+  }
+  return 1;
+}
+
+/**
  * One subscriber's view of a shared stream: the results published since it joined, queued until its
- * client takes them. A client that lets more than `maxQueued` pile up gets `SLOW_CONSUMER` and is
- * ended, so one slow socket neither holds memory nor slows the others.
+ * client takes them. A client that lets more than `maxQueued` changes pile up gets `SLOW_CONSUMER`
+ * and is ended, so one slow socket neither holds memory nor slows the others.
  */
 class Consumer implements AsyncIterableIterator<Result> {
   private queue: Result[] = [];
+  private queued = 0;
   private waiting?: { resolve: (r: IteratorResult<Result>) => void; reject: (e: unknown) => void };
   private ended = false;
   private finished = false;
@@ -36,10 +51,12 @@ class Consumer implements AsyncIterableIterator<Result> {
       const { resolve } = this.waiting;
       this.waiting = undefined;
       resolve({ value: result, done: false });
-    } else if (this.queue.length < this.maxQueued) {
+    } else if (this.queued + changesIn(result) <= this.maxQueued) {
       this.queue.push(result);
+      this.queued += changesIn(result);
     } else {
       this.queue = [slowConsumer(this.maxQueued)];
+      this.queued = 0;
       this.ended = true;
       this.leave(this);
     }
@@ -56,7 +73,11 @@ class Consumer implements AsyncIterableIterator<Result> {
   }
 
   next(): Promise<IteratorResult<Result>> {
-    if (this.queue.length > 0) return Promise.resolve({ value: this.queue.shift()!, done: false });
+    if (this.queue.length > 0) {
+      const value = this.queue.shift()!;
+      this.queued = Math.max(0, this.queued - changesIn(value));
+      return Promise.resolve({ value, done: false });
+    }
     if (this.ended) {
       this.markFinished();
       const failure = this.failure;
@@ -68,6 +89,7 @@ class Consumer implements AsyncIterableIterator<Result> {
 
   return(): Promise<IteratorResult<Result>> {
     this.queue = [];
+    this.queued = 0;
     this.end();
     this.leave(this);
     this.markFinished();
@@ -89,7 +111,7 @@ class Consumer implements AsyncIterableIterator<Result> {
 function slowConsumer(maxQueued: number): Result {
   return {
     errors: [new GraphQLError(
-      `This subscription fell more than ${maxQueued} messages behind at the gateway and was closed; ` +
+      `This subscription fell more than ${maxQueued} changes behind at the gateway and was closed; ` +
         "resume with the last cursor received as 'after', or read faster.",
       { extensions: { code: 'SLOW_CONSUMER' } },
     )],
