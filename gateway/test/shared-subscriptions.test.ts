@@ -36,10 +36,10 @@ function source() {
   return { state, iterator };
 }
 
-function subscribeThrough(plugin: any, subscribe: () => unknown, variables: Record<string, unknown> = {}) {
+function subscribeThrough(plugin: any, subscribe: () => unknown, variables: Record<string, unknown> = {}, exp = 2_000_000_000) {
   let subscribeFn: any = subscribe;
   plugin.onSubscribe({
-    args: { document: CHANGES, variableValues: variables, contextValue: { viewerScope: 'staff', socket: {} } },
+    args: { document: CHANGES, variableValues: variables, contextValue: { viewerScope: 'staff', socket: {}, jwt: { payload: { exp } } } },
     subscribeFn: subscribe,
     setSubscribeFn: (fn: any) => (subscribeFn = fn),
   });
@@ -137,4 +137,17 @@ test('a batch weighs as many changes as it carries', async () => {
   upstream.state.push(batch(3)); // 6 changes waiting for the slow one: more than 5
   await fast.next();
   assert.equal(((await slow.next()).value as ExecutionResult).errors?.[0].extensions?.code, 'SLOW_CONSUMER');
+});
+
+test('a client whose token outlives the stream opener\'s gets a stream of its own', async () => {
+  const plugin = useSharedSubscriptions({ maxQueued: 10 });
+  let opened = 0;
+  const open = () => { opened++; return source().iterator; };
+  await subscribeThrough(plugin, open, {}, 1000);
+  await subscribeThrough(plugin, open, {}, 900); // expires earlier: joins
+  assert.equal(opened, 1);
+  await subscribeThrough(plugin, open, {}, 1100); // expires later: its own stream
+  assert.equal(opened, 2);
+  await subscribeThrough(plugin, open, {}, 1050); // joins the newest
+  assert.equal(opened, 2);
 });

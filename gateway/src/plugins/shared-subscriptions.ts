@@ -199,10 +199,11 @@ export function sharingKey(document: DocumentNode, operationName: string | null 
  * only: an SSE request's abort signal would end the stream for all who share it.
  */
 export const useSharedSubscriptions = (options: { maxQueued: number; stats?: SharingStats }): GatewayPlugin => {
-  const streams = new Map<string, Promise<SharedStream | Result>>();
+  /** The newest stream per key, with the expiry of the token it was opened with (its entity fetches carry it). */
+  const streams = new Map<string, { opening: Promise<SharedStream | Result>; expires: number }>();
   const stats = options.stats ?? { consumers: 0, streams: 0 };
 
-  const open = (key: string, subscribe: () => unknown): Promise<SharedStream | Result> => {
+  const open = (key: string, expires: number, subscribe: () => unknown): Promise<SharedStream | Result> => {
     const opening = Promise.resolve()
       .then(subscribe)
       .then((result) => {
@@ -210,25 +211,31 @@ export const useSharedSubscriptions = (options: { maxQueued: number; stats?: Sha
         stats.streams++;
         return new SharedStream((result as AsyncIterable<Result>)[Symbol.asyncIterator](), () => {
           stats.streams--;
-          if (streams.get(key) === opening) streams.delete(key);
+          forget();
         });
       });
-    streams.set(key, opening);
-    opening.then(
-      (value) => { if (!(value instanceof SharedStream) && streams.get(key) === opening) streams.delete(key); },
-      () => { if (streams.get(key) === opening) streams.delete(key); },
-    );
+    const entry = { opening, expires };
+    const forget = () => {
+      if (streams.get(key) === entry) streams.delete(key);
+    };
+    streams.set(key, entry);
+    opening.then((value) => { if (!(value instanceof SharedStream)) forget(); }, forget);
     return opening;
   };
 
-  const join = async (key: string, subscribe: () => unknown): Promise<AsyncIterableIterator<Result> | Result> => {
+  /**
+   * Joins the key's stream, or opens one. A stream's events are executed with its opener's context,
+   * token included, so a client joins only a stream whose token lives at least as long as its own:
+   * an expiring opener never cuts short a client whose token is still good.
+   */
+  const join = async (key: string, expires: number, subscribe: () => unknown): Promise<AsyncIterableIterator<Result> | Result> => {
     for (;;) {
-      const opened = await (streams.get(key) ?? open(key, subscribe));
+      const current = streams.get(key);
+      const opened = await (current && current.expires >= expires ? current.opening : open(key, expires, subscribe));
       if (!(opened instanceof SharedStream)) return opened;
       if (opened.closed) continue; // ended while we waited: open a new one
       stats.consumers++;
-      const consumer = opened.join(options.maxQueued, () => stats.consumers--);
-      return consumer;
+      return opened.join(options.maxQueued, () => stats.consumers--);
     }
   };
 
@@ -239,7 +246,9 @@ export const useSharedSubscriptions = (options: { maxQueued: number; stats?: Sha
       if (!scope || !context.socket) return;
       const key = sharingKey(args.document, args.operationName, args.variableValues as any, scope);
       if (!key) return;
-      setSubscribeFn((subscribeArgs) => join(key, () => subscribeFn(subscribeArgs)) as any);
+      const exp = context.jwt?.payload?.exp;
+      const expires = typeof exp === 'number' ? exp : Number.POSITIVE_INFINITY;
+      setSubscribeFn((subscribeArgs) => join(key, expires, () => subscribeFn(subscribeArgs)) as any);
     },
   };
 };

@@ -235,8 +235,9 @@ class ChangeBenchmark {
             Thread.sleep(2000); // let earlier garbage settle before reading memory
             long rssBefore = stack.gateway.rssMiB() + stack.orders.rssMiB() + stack.users.rssMiB();
             List<CompletableFuture<GraphQlWsClient>> opening = new ArrayList<>();
+            java.time.Instant expiry = java.time.Instant.now().plusSeconds(3600); // as issued in one batch
             for (int i = 0; i < subscribers; i++) {
-                String token = Tokens.staff(1_000_000 + i); // distinct tokens, as distinct staff users
+                String token = Tokens.staff(1_000_000 + i, expiry); // distinct tokens, as distinct staff users
                 opening.add(CompletableFuture.supplyAsync(() -> GraphQlWsClient.subscribe(url, token, query,
                         Map.of("id", TestData.globalId("Order", order))), opener));
             }

@@ -44,9 +44,11 @@ class GatewayEventPathTest extends ChangeTest {
         int streams = sharedStreams();
         int clientsBefore = sharedClients();
         List<GraphQlWsClient> clients = new ArrayList<>();
+        // One expiry for all: a client joins only a stream whose opener's token lives at least as long.
+        java.time.Instant expiry = java.time.Instant.now().plusSeconds(3600);
         try {
             for (int i = 0; i < 20; i++) {
-                clients.add(GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.staff(2_000_000 + i), ONE_ORDER, variables));
+                clients.add(GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.staff(2_000_000 + i, expiry), ONE_ORDER, variables));
             }
             awaitGateway(() -> sharedClients() == clientsBefore + 20, "20 clients served from shared subscriptions");
             assertThat(sharedStreams()).as("one upstream subscription for 20 staff").isEqualTo(streams + 1);
@@ -120,6 +122,28 @@ class GatewayEventPathTest extends ChangeTest {
 
             assertThat(client.awaitData(1, WAIT).getFirst().path("orderChanges").path("order").path("user").path("username").asString())
                     .isEqualTo("renamed_" + owner);
+        }
+    }
+
+    @Test
+    void aClientWhoseTokenOutlivesTheSharedStreamsOpenerGetsAStreamOfItsOwn() {
+        long owner = TestData.user("outlive");
+        long order = TestData.orders(owner, 1, LocalDate.of(2026, 7, 4), "UNPAID").getFirst();
+        Map<String, String> variables = Map.of("id", TestData.globalId("Order", order));
+        int streams = sharedStreams();
+        int clientsBefore = sharedClients();
+        java.time.Instant soon = java.time.Instant.now().plusSeconds(600);
+        List<GraphQlWsClient> clients = new ArrayList<>();
+        try {
+            // One after another, so the gateway sees them in this order.
+            for (java.time.Instant expiry : List.of(soon, soon, soon.plusSeconds(600))) {
+                clients.add(GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.staff(3_000_000 + clients.size(), expiry), ONE_ORDER, variables));
+                int expected = clientsBefore + clients.size();
+                awaitGateway(() -> sharedClients() == expected, expected + " clients");
+            }
+            assertThat(sharedStreams()).as("the second shares the first's stream; the third outlives it").isEqualTo(streams + 2);
+        } finally {
+            clients.forEach(GraphQlWsClient::close);
         }
     }
 

@@ -26,6 +26,11 @@ public final class Tokens {
         return sign(userId, List.of("staff"), Stack.JWT_SECRET, Instant.now().plusSeconds(3600));
     }
 
+    /** A staff token that expires at {@code expiry}: tokens of one expiry may share a subscription at the gateway. */
+    public static String staff(long userId, Instant expiry) {
+        return sign(userId, List.of("staff"), Stack.JWT_SECRET, expiry);
+    }
+
     /** Well-formed and unexpired, but signed with a key the services do not trust. */
     public static String forged(long userId) {
         return sign(userId, List.of("staff"), "an-attacker-secret-that-is-also-32-bytes-long!!", Instant.now().plusSeconds(3600));
