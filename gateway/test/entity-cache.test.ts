@@ -52,3 +52,27 @@ test('only queries of _entities are entity fetches', () => {
   assert.equal(entityFetch(parse('{ _entities(representations: []) { __typename } me { id } }')), null);
   assert.equal(entityFetch(parse('mutation { updateUser(input: {id: "x"}) { errors { field } } }')), null);
 });
+
+test('the plugin fetches once per scope: staff and each user have entries of their own', async () => {
+  const { useEntityCache, SUBSCRIPTION_CONTEXT } = await import('../src/plugins/entity-cache.ts');
+  const plugin = useEntityCache({ subgraphs: ['users'], ttlMs: 1000, maxEntries: 10 }) as any;
+  const document = parse('query($r:[_Any!]!){ _entities(representations:$r){ ... on User { email } } }');
+  const fetched: string[] = [];
+  const run = async (scope: string, subgraphName = 'users', subscription = true) => {
+    const context = { viewerScope: scope, [SUBSCRIPTION_CONTEXT]: subscription };
+    const executionRequest = { document, variables: { r: [{ __typename: 'User', id: 'VXNlcjox' }] }, context };
+    let executor = (request: any) => {
+      fetched.push(request.context.viewerScope);
+      return Promise.resolve({ data: { _entities: [{ email: `seen by ${request.context.viewerScope}` }] } });
+    };
+    plugin.onSubgraphExecute({ subgraphName, executionRequest, executor, setExecutor: (e: any) => (executor = e) });
+    return executor(executionRequest);
+  };
+  assert.equal((await run('staff')).data._entities[0].email, 'seen by staff');
+  assert.equal((await run('user:2')).data._entities[0].email, 'seen by user:2');
+  assert.equal((await run('staff')).data._entities[0].email, 'seen by staff');
+  assert.deepEqual(fetched, ['staff', 'user:2']);
+  await run('staff', 'users', false); // a query's fetch: not cached
+  await run('staff', 'orders'); // another subgraph: not cached
+  assert.deepEqual(fetched, ['staff', 'user:2', 'staff', 'staff']);
+});

@@ -47,13 +47,14 @@ class Consumer implements AsyncIterableIterator<Result> {
 
   push(result: Result) {
     if (this.ended) return;
+    const weight = changesIn(result);
     if (this.waiting) {
       const { resolve } = this.waiting;
       this.waiting = undefined;
       resolve({ value: result, done: false });
-    } else if (this.queued + changesIn(result) <= this.maxQueued) {
+    } else if (this.queued + weight <= this.maxQueued) {
+      this.queued += weight;
       this.queue.push(result);
-      this.queued += changesIn(result);
     } else {
       this.queue = [slowConsumer(this.maxQueued)];
       this.queued = 0;

@@ -2,6 +2,7 @@ package dev.ordergraph.e2e.bench;
 
 import dev.ordergraph.e2e.support.GraphQlClient;
 import dev.ordergraph.e2e.support.GraphQlWsClient;
+import dev.ordergraph.e2e.support.ServiceProcess;
 import dev.ordergraph.e2e.support.Sql;
 import dev.ordergraph.e2e.support.Stack;
 import dev.ordergraph.e2e.support.TestData;
@@ -201,7 +202,7 @@ class ChangeBenchmark {
                 all &= client.poll(Duration.ofSeconds(all ? 5 : 0)) != null;
             }
             if (all) {
-                sleep(500);
+                ServiceProcess.sleep(500);
                 for (GraphQlWsClient client : clients) {
                     while (client.poll(Duration.ZERO) != null) {
                         // a probe from an earlier attempt
@@ -271,15 +272,6 @@ class ChangeBenchmark {
         } finally {
             clients.forEach(GraphQlWsClient::close);
             opener.shutdownNow();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

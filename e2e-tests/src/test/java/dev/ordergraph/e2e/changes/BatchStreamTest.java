@@ -203,10 +203,7 @@ class BatchStreamTest extends ChangeTest {
 
             assertThat(flatten(awaitChanges(fast, rows))).hasSize(rows);
             slow.resumeReading();
-            JsonNode last = null;
-            for (JsonNode message = slow.poll(Duration.ofSeconds(10)); message != null; message = slow.poll(Duration.ofSeconds(2))) {
-                last = message;
-            }
+            JsonNode last = slow.lastMessage(Duration.ofSeconds(10), Duration.ofSeconds(2));
             assertThat(last).as("the slow subscriber's last message").isNotNull();
             assertThat(last.toString()).contains("SLOW_CONSUMER");
             slow.close();

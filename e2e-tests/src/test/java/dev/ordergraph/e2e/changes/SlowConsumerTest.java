@@ -57,10 +57,7 @@ class SlowConsumerTest extends ChangeTest {
             assertThat(updated).allSatisfy(c -> assertThat(c.path("action").asString()).isEqualTo("UPDATED"));
             assertThat(updated.stream().map(c -> c.path("order").path("id").asString()).distinct()).hasSize(ROWS);
             slow.resumeReading();
-            JsonNode last = null;
-            for (JsonNode message = slow.poll(Duration.ofSeconds(10)); message != null; message = slow.poll(Duration.ofSeconds(2))) {
-                last = message;
-            }
+            JsonNode last = slow.lastMessage(Duration.ofSeconds(10), Duration.ofSeconds(2));
             assertThat(last).as("the slow subscriber's last message").isNotNull();
             assertThat(last.toString()).contains("SLOW_CONSUMER");
             slow.close();

@@ -123,6 +123,18 @@ public final class GraphQlWsClient implements AutoCloseable {
         return lastPolledArrival;
     }
 
+    /**
+     * The last message that arrives, waiting up to {@code first} for one and then until nothing more
+     * comes for {@code quiet}; {@code null} when none came.
+     */
+    public JsonNode lastMessage(Duration first, Duration quiet) {
+        JsonNode last = null;
+        for (JsonNode message = poll(first); message != null; message = poll(quiet)) {
+            last = message;
+        }
+        return last;
+    }
+
     /** Asserts that nothing arrives for {@code quiet}. */
     public void assertNothingFor(Duration quiet) {
         JsonNode message = poll(quiet);
