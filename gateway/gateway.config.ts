@@ -3,14 +3,13 @@
 // "Configuration"); each customisation is a plugin of its own under src/plugins/, tested in test/.
 // Health: /healthcheck (the process serves) and /readiness (the supergraph is loaded); metrics: /metrics.
 import { defineConfig } from '@graphql-hive/gateway';
-import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { corsFor } from './src/cors.ts';
+import { unifiedGraphHandler } from './src/unified-graph.ts';
 import { readSettings } from './src/environment.ts';
 import { useBatchedChangeStream } from './src/plugins/batched-change-stream.ts';
 import { useEntityCache } from './src/plugins/entity-cache.ts';
 import { useRequestSizeLimit } from './src/plugins/request-size-limit.ts';
 import { useSharedSubscriptions, type SharingStats } from './src/plugins/shared-subscriptions.ts';
-import { useSingleSubgraphMutationBatching } from './src/plugins/single-subgraph-mutation-batching.ts';
 import {
   clientAuthorization,
   subscriptionsOverWebSocket,
@@ -25,9 +24,7 @@ const sharing: SharingStats = { consumers: 0, streams: 0 };
 
 export const gatewayConfig = defineConfig({
   supergraph: settings.supergraph,
-  // Hive Router's query planner and plan executor instead of the default stitching-based delegation:
-  // a page of 50 orders with their users went from p50 29 to 21-25 ms, and a 10,000-row batch from
-  // 1.6-1.7 s to 1.0-1.1 s (docs/benchmarks.md); the plugins below see the same hooks.
+  // Queries and mutations through Hive Router's planner, subscriptions through the default delegation.
   unifiedGraphHandler,
   port: settings.port,
   graphqlEndpoint: '/graphql',
@@ -69,7 +66,6 @@ export const gatewayConfig = defineConfig({
   plugins: () => [
     useRequestSizeLimit(settings.maxRequestBytes),
     useViewerScope(settings.auth),
-    useSingleSubgraphMutationBatching(settings.supergraph),
     useSubscriptionAuthorization(),
     ...(settings.sharedSubscriptions.enabled
       ? [useSharedSubscriptions({ maxQueued: settings.sharedSubscriptions.maxQueued, stats: sharing })]
