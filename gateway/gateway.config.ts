@@ -15,6 +15,7 @@ import {
   subscriptionsOverWebSocket,
   useSubscriptionAuthorization,
 } from './src/plugins/subscription-authorization.ts';
+import { useSubgraphOperationNames } from './src/plugins/subgraph-operation-names.ts';
 import { useSubscriptionMetrics } from './src/plugins/subscription-metrics.ts';
 import { useVaryOrigin } from './src/plugins/vary-origin.ts';
 import { useViewerScope } from './src/plugins/viewer-scope.ts';
@@ -72,6 +73,7 @@ export const gatewayConfig = defineConfig({
       : []),
     useBatchedChangeStream(), // after sharing: subscribers share batches and unroll them each
     useEntityCache({ subgraphs: ['users'], ...settings.entityCache }),
+    useSubgraphOperationNames(),
     useSubscriptionMetrics(sharing),
     useVaryOrigin(),
   ],
