@@ -100,4 +100,27 @@ class BadInputTest extends GatewayTest {
         assertThat(response.errors().size()).isPositive();
         assertThat(response.errors().get(0).path("message").asString()).containsIgnoringCase("depth");
     }
+
+    /**
+     * Entity fetches straight to the subgraphs (as a client bypassing the gateway might make them): an
+     * entity that needs a token, and a malformed id, each answer an error with a stable code, and no
+     * error names a class.
+     */
+    @Test
+    void entityFetchErrorsHaveACodeAndNameNoClass() {
+        long order = TestData.orders(viewer, 1, LocalDate.of(2026, 7, 2), "PAID").getFirst();
+        String entities = "query($r: [_Any!]!) { _entities(representations: $r) { __typename } }";
+
+        Response anonymous = new GraphQlClient(stack.ordersUrl(), null).execute(entities,
+                Map.of("r", java.util.List.of(Map.of("__typename", "Order", "id", TestData.globalId("Order", order)))));
+        Response malformed = new GraphQlClient(stack.usersUrl(), Tokens.viewer(viewer)).execute(entities,
+                Map.of("r", java.util.List.of(Map.of("__typename", "User", "id", "5"))));
+
+        assertThat(anonymous.errorCodes()).as(anonymous.toString()).containsExactly("UNAUTHENTICATED");
+        assertThat(malformed.errorCodes()).as(malformed.toString()).containsExactly("BAD_USER_INPUT");
+        for (Response response : java.util.List.of(anonymous, malformed)) {
+            assertThat(response.status()).as(response.toString()).isLessThan(500);
+            assertThat(response.body()).doesNotContain("dev.ordergraph").doesNotContain("Exception").doesNotContain("INTERNAL");
+        }
+    }
 }

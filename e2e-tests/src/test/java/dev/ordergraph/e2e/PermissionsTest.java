@@ -69,4 +69,24 @@ class PermissionsTest extends GatewayTest {
             assertThat(response.body()).doesNotContain(TestData.globalId("Order", bobsOrder));
         }
     }
+
+    /**
+     * A correctly signed token whose {@code sub} is no user id is refused by each subgraph too (a client
+     * may reach them without the gateway): 401 with {@code UNAUTHENTICATED}, fields needing no sign-in
+     * included, and its WebSocket is closed with 4401.
+     */
+    @Test
+    void aSignedTokenWhoseSubjectIsNotAUserIdIsUnauthenticatedAtEachSubgraph() {
+        for (String sub : new String[]{"abc", "99999999999999999999", "-1", "0"}) {
+            for (var url : java.util.List.of(stack.usersUrl(), stack.ordersUrl())) {
+                Response response = new dev.ordergraph.e2e.support.GraphQlClient(url, Tokens.withSubject(sub)).execute("{ __typename }");
+                assertThat(response.status()).as(sub + " at " + url + ": " + response).isEqualTo(401);
+                assertThat(response.errorCodes()).as(response.toString()).containsExactly("UNAUTHENTICATED");
+            }
+            try (var client = dev.ordergraph.e2e.support.GraphQlWsClient.subscribe(stack.ordersUrl(), Tokens.withSubject(sub),
+                    "subscription { orderChanges { cursor } }", Map.of())) {
+                assertThat(client.closeCode(java.time.Duration.ofSeconds(10))).as(sub).isEqualTo(4401);
+            }
+        }
+    }
 }

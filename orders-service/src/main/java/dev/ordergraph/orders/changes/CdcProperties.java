@@ -25,6 +25,8 @@ import java.time.Duration;
  * @param maxLag            how many changes a subscriber may fall behind the newest before it is cut
  *                          off as {@code SLOW_CONSUMER}; at most the replay window, which it reads from
  * @param restartDelay      wait before restarting a failed engine
+ * @param reconnectDelay    wait before the engine reconnects after losing its replication connection
+ *                          (a retriable error); Debezium's own default is 10 s of no changes
  * @param batchMaxChanges   most changes in one {@code orderChangeBatches} message
  * @param batchMaxBytes     a batch closes once its changes' estimated JSON size reaches this (one
  *                          change always fits), so no message outgrows what gateways and browsers
@@ -41,6 +43,7 @@ public record CdcProperties(
         @DefaultValue("20000") int replayWindow,
         @DefaultValue("20000") int maxLag,
         @DefaultValue("2s") Duration restartDelay,
+        @DefaultValue("200ms") Duration reconnectDelay,
         @DefaultValue("1000") int batchMaxChanges,
         @DefaultValue("512KB") DataSize batchMaxBytes) {
 }

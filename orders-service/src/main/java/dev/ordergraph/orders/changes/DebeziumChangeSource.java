@@ -234,10 +234,17 @@ public class DebeziumChangeSource implements SmartLifecycle {
         p.setProperty("offset.flush.interval.ms", "0");
         p.setProperty("converter.schemas.enable", "false");
         p.setProperty("tombstones.on.delete", "false");
-        // Retry connection losses inside the engine first; onEngineStopped covers the rest.
+        // A lost replication connection (walsender terminated, failover, network, a PostgreSQL restart) is
+        // a retriable error: the engine reconnects by itself, every reconnectDelay until it succeeds;
+        // onEngineStopped covers the rest. The delay is constant on purpose: the engine never resets
+        // its backoff after a success, so an exponential one grew with every loss over the process's
+        // life (0.7, 0.9, 1.5, 2.7, 5.1 s for five walsender kills, measured). Debezium's own restart
+        // wait (10 s by default) is cut to the same delay.
+        long reconnectMillis = properties.reconnectDelay().toMillis();
         p.setProperty("errors.max.retries", "-1");
-        p.setProperty("errors.retry.delay.initial.ms", "300");
-        p.setProperty("errors.retry.delay.max.ms", "5000");
+        p.setProperty("errors.retry.delay.initial.ms", String.valueOf(reconnectMillis));
+        p.setProperty("errors.retry.delay.max.ms", String.valueOf(reconnectMillis + 1)); // must exceed the initial delay
+        p.setProperty("retriable.restart.connector.wait.ms", String.valueOf(reconnectMillis));
         return p;
     }
 }

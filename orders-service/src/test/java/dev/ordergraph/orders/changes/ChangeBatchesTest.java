@@ -24,7 +24,7 @@ class ChangeBatchesTest {
 
     private static ChangeFeed feed(int maxChanges, DataSize maxBytes) {
         CdcProperties properties = new CdcProperties(true, "s", "p", Duration.ofMillis(10), Duration.ofSeconds(10), "t",
-                20_000, 20_000, Duration.ofSeconds(2), maxChanges, maxBytes);
+                20_000, 20_000, Duration.ofSeconds(2), Duration.ofMillis(200), maxChanges, maxBytes);
         return new ChangeFeed(properties, new SimpleMeterRegistry());
     }
 

@@ -1,5 +1,7 @@
 package dev.ordergraph.platform.security;
 
+import dev.ordergraph.platform.errors.ErrorCode;
+import dev.ordergraph.platform.errors.GraphQlErrors;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
@@ -15,8 +17,7 @@ import java.io.IOException;
  */
 public class GraphQlAuthenticationEntryPoint implements AuthenticationEntryPoint {
 
-    private static final String BODY = """
-            {"errors":[{"message":"Invalid bearer token: sign in again.","extensions":{"code":"UNAUTHENTICATED","classification":"UNAUTHORIZED"}}]}""";
+    private static final String BODY = GraphQlErrors.responseBody(ErrorCode.UNAUTHENTICATED, "Invalid bearer token: sign in again.");
 
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)

@@ -1,7 +1,5 @@
 package dev.ordergraph.platform.security;
 
-import dev.ordergraph.platform.errors.ApiExceptionResolver;
-import dev.ordergraph.platform.errors.ApiSubscriptionExceptionResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,9 +10,11 @@ import org.springframework.core.env.Profiles;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoders;
+import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -51,7 +51,10 @@ public class SecurityAutoConfiguration {
     @Bean
     JwtDecoder jwtDecoder(AuthProperties properties, Environment environment) {
         if (properties.usesIssuer()) {
-            return JwtDecoders.fromIssuerLocation(properties.jwtIssuerUri());
+            NimbusJwtDecoder decoder = JwtDecoders.fromIssuerLocation(properties.jwtIssuerUri());
+            decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                    JwtValidators.createDefaultWithIssuer(properties.jwtIssuerUri()), new UserIdSubjectValidator()));
+            return decoder;
         }
         String secret = properties.effectiveSecret();
         if (secret.equals(AuthProperties.DEV_SECRET)) {
@@ -64,23 +67,15 @@ public class SecurityAutoConfiguration {
         if (key.length < 32) {
             throw new IllegalStateException("AUTH_JWT_SECRET must be at least 32 bytes for HS256.");
         }
-        return NimbusJwtDecoder.withSecretKey(new SecretKeySpec(key, "HmacSHA256"))
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(new SecretKeySpec(key, "HmacSHA256"))
                 .macAlgorithm(MacAlgorithm.HS256)
                 .build();
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(), new UserIdSubjectValidator()));
+        return decoder;
     }
 
     @Bean
     ViewerInterceptor viewerInterceptor(JwtDecoder jwtDecoder) {
         return new ViewerInterceptor(jwtDecoder);
-    }
-
-    @Bean
-    ApiExceptionResolver apiExceptionResolver() {
-        return new ApiExceptionResolver();
-    }
-
-    @Bean
-    ApiSubscriptionExceptionResolver apiSubscriptionExceptionResolver() {
-        return new ApiSubscriptionExceptionResolver();
     }
 }

@@ -1,0 +1,81 @@
+package dev.ordergraph.e2e.bench;
+
+import dev.ordergraph.e2e.support.GraphQlWsClient;
+import dev.ordergraph.e2e.support.Stack;
+import dev.ordergraph.e2e.support.TestData;
+import dev.ordergraph.e2e.support.Tokens;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How long changes stop when something underneath fails, each figure printed beside its target. Run with
+ * {@code make bench}; results go to docs/benchmarks.md.
+ */
+@Tag("benchmark")
+class FaultBenchmark {
+
+    private static final String CHANGES = """
+            subscription($filter: OrderFilter) { orderChanges(filter: $filter) { action cursor order { id state } } }""";
+
+    /**
+     * The replication connection terminated ({@code pg_terminate_backend} of the slot's walsender), then one
+     * order inserted at once: the time from the kill until a subscriber has that order, five times.
+     */
+    @Test
+    void changesFlowAgainAfterTheWalsenderIsKilled() throws Exception {
+        Stack stack = Stack.get();
+        long owner = TestData.user("walsender");
+        int rounds = 5;
+        long[] gaps = new long[rounds];
+        int baseline = stack.activeSubscriptions();
+        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), CHANGES, Map.of())) {
+            stack.awaitSubscriptions(baseline + 1);
+            for (int round = 0; round < rounds; round++) {
+                int pid = awaitWalsender(Duration.ofSeconds(60));
+                long killed = System.nanoTime();
+                try (Connection admin = Stack.ordersDb(); Statement sql = admin.createStatement()) {
+                    sql.execute("select pg_terminate_backend(" + pid + ")");
+                }
+                long id = TestData.orders(owner, 1, LocalDate.of(2030, 1, 1), "PAID").getFirst();
+                var change = client.awaitData(1, Duration.ofSeconds(60)).getFirst().path("orderChanges");
+                gaps[round] = (System.nanoTime() - killed) / 1_000_000;
+                assertThat(change.path("order").path("id").asString()).isEqualTo(TestData.globalId("Order", id));
+                Thread.sleep(1_000);
+            }
+            client.assertNothingFor(Duration.ofSeconds(1)); // nothing repeated by the reconnections
+        }
+        long[] sorted = gaps.clone();
+        Arrays.sort(sorted);
+        System.out.println("==== FaultBenchmark: walsender killed, kill to the next change at the client (ms): " + Arrays.toString(gaps));
+        new Target("fault: walsender killed, kill to next change at client, worst of 5", 1000, "ms")
+                .report(sorted[rounds - 1], "median %d ms".formatted(sorted[rounds / 2]));
+    }
+
+    /** The pid of the walsender streaming the service's slot, once there is one. */
+    private static int awaitWalsender(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try (Connection admin = Stack.ordersDb(); Statement sql = admin.createStatement();
+                 ResultSet rs = sql.executeQuery("select active_pid from pg_replication_slots where slot_name = '"
+                         + Stack.CDC_SLOT + "' and active_pid is not null")) {
+                if (rs.next()) {
+                    return rs.getInt(1);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no walsender for the slot within " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
