@@ -16,6 +16,7 @@ import {
   useSubscriptionAuthorization,
 } from './src/plugins/subscription-authorization.ts';
 import { useSubgraphOperationNames } from './src/plugins/subgraph-operation-names.ts';
+import { useSubscriptionLimits } from './src/plugins/subscription-limits.ts';
 import { useSubscriptionMetrics } from './src/plugins/subscription-metrics.ts';
 import { useVaryOrigin } from './src/plugins/vary-origin.ts';
 import { useViewerScope } from './src/plugins/viewer-scope.ts';
@@ -73,6 +74,7 @@ export const gatewayConfig = defineConfig({
       : []),
     useBatchedChangeStream(), // after sharing: subscribers share batches and unroll them each
     useEntityCache({ subgraphs: ['users'], ...settings.entityCache }),
+    useSubscriptionLimits(settings.subscriptionLimits), // after the others: counts what clients asked for
     useSubgraphOperationNames(),
     useSubscriptionMetrics(sharing),
     useVaryOrigin(),

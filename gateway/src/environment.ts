@@ -23,6 +23,8 @@ export interface Settings {
   auth: { secret: string; issuer?: string };
   /** Entity results for subscription events, shared within a viewer scope; ttlMs 0 turns it off. */
   entityCache: { ttlMs: number; maxEntries: number };
+  /** Open subscriptions one WebSocket connection, and one viewer across connections, may hold. */
+  subscriptionLimits: { perConnection: number; perViewer: number };
   /** Identical subscriptions of one scope share one upstream subscription and one execution per event. */
   sharedSubscriptions: { enabled: boolean; maxQueued: number };
 }
@@ -79,6 +81,10 @@ export function readSettings(env: Env = process.env, configDir = dirname(dirname
     entityCache: {
       ttlMs: Math.min(positiveInt(env, 'ENTITY_CACHE_TTL_MS', 1000, { allowZero: true }), 1000),
       maxEntries: positiveInt(env, 'ENTITY_CACHE_MAX_ENTRIES', 10000),
+    },
+    subscriptionLimits: {
+      perConnection: positiveInt(env, 'MAX_SUBSCRIPTIONS_PER_CONNECTION', 100),
+      perViewer: positiveInt(env, 'MAX_SUBSCRIPTIONS_PER_VIEWER', 1000),
     },
     sharedSubscriptions: {
       enabled: flag(env, 'SHARED_SUBSCRIPTIONS', true),

@@ -123,4 +123,34 @@ class BadInputTest extends GatewayTest {
             assertThat(response.body()).doesNotContain("dev.ordergraph").doesNotContain("Exception").doesNotContain("INTERNAL");
         }
     }
+
+    /**
+     * A body sent in chunks, without Content-Length, is held to the same limit by the bytes read: 1 MB and
+     * 10 MB are refused with 413 before reaching a subgraph; a small chunked request is served as usual.
+     */
+    @Test
+    void aChunkedBodyIsHeldToTheSizeLimitByItsBytes() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        String token = Tokens.viewer(viewer);
+        for (int megabytes : new int[]{1, 10}) {
+            String padding = "x".repeat(megabytes << 20);
+            String body = "{\"query\": \"{ getOrders { id } }\", \"variables\": {\"pad\": \"" + padding + "\"}}";
+            var response = http.send(chunked(token, body), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(megabytes + " MB").isEqualTo(413);
+            assertThat(new Response(response.statusCode(), response.body()).errorCodes()).containsExactly("REQUEST_TOO_LARGE");
+        }
+        var small = http.send(chunked(token, "{\"query\": \"{ getOrders { id } }\"}"), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
+        assertThat(new Response(small.statusCode(), small.body()).errors().isMissingNode()).as(small.body()).isTrue();
+    }
+
+    /** A POST whose body length is unknown to the client, so it is sent with Transfer-Encoding: chunked. */
+    private java.net.http.HttpRequest chunked(String token, String body) {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return java.net.http.HttpRequest.newBuilder(stack.gatewayUrl())
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)))
+                .build();
+    }
 }

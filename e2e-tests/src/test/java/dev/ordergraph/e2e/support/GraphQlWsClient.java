@@ -75,6 +75,19 @@ public final class GraphQlWsClient implements AutoCloseable {
         return client;
     }
 
+    /** One more subscription on this connection, under {@code id} (the first one is {@code "1"}). */
+    public void subscribe(String id, String query, Map<String, ?> variables) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("query", query);
+        payload.put("variables", variables);
+        send(Map.of("id", id, "type", "subscribe", "payload", payload));
+    }
+
+    /** Ends the subscription {@code id} from the client's side, leaving the connection open. */
+    public void complete(String id) {
+        send(Map.of("id", id, "type", "complete"));
+    }
+
     /** A client created without reading starts reading now, to see what the server sent. */
     public void resumeReading() {
         reading = true;

@@ -1,0 +1,55 @@
+package dev.ordergraph.e2e.changes;
+
+import dev.ordergraph.e2e.support.GraphQlWsClient;
+import dev.ordergraph.e2e.support.TestData;
+import dev.ordergraph.e2e.support.Tokens;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The gateway's caps on open subscriptions (MAX_SUBSCRIPTIONS_PER_CONNECTION, 100 by default). */
+class SubscriptionLimitsTest extends ChangeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final int PER_CONNECTION = 100;
+
+    @Test
+    void aConnectionPastItsCapIsRefusedThatSubscriptionAndKeepsTheOthers() {
+        long owner = TestData.user("subcap");
+        Map<String, Object> variables = Map.of();
+        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), ChangeStreamTest.CHANGES_LEAN, variables)) {
+            for (int id = 2; id <= PER_CONNECTION + 1; id++) {
+                client.subscribe(String.valueOf(id), ChangeStreamTest.CHANGES_LEAN, variables);
+            }
+            JsonNode refused = client.poll(WAIT);
+            assertThat(refused).as("the subscription past the cap is answered").isNotNull();
+            assertThat(refused.path("id").asString()).isEqualTo(String.valueOf(PER_CONNECTION + 1));
+            assertThat(refused.toString()).contains("TOO_MANY_SUBSCRIPTIONS");
+            JsonNode completed = client.poll(WAIT);
+            assertThat(completed.path("type").asString()).isEqualTo("complete");
+
+            // A place given back is a place to take again, and every open subscription still gets changes.
+            client.complete("1");
+            client.subscribe("again", ChangeStreamTest.CHANGES_LEAN, variables);
+            client.assertNothingFor(Duration.ofSeconds(1));
+            awaitSubscribed(PER_CONNECTION);
+            TestData.orders(owner, 1, LocalDate.of(2026, 12, 1), "UNPAID");
+            Set<String> answered = new HashSet<>();
+            for (int i = 0; i < PER_CONNECTION; i++) {
+                JsonNode message = client.poll(WAIT);
+                assertThat(message).as("event %d of %d", i + 1, PER_CONNECTION).isNotNull();
+                assertThat(message.path("type").asString()).as(message.toString()).isEqualTo("next");
+                assertThat(message.path("payload").has("errors")).as(message.toString()).isFalse();
+                answered.add(message.path("id").asString());
+            }
+            assertThat(answered).hasSize(PER_CONNECTION).contains("again").doesNotContain("1");
+        }
+    }
+}

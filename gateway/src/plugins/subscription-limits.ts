@@ -1,0 +1,112 @@
+import type { GatewayPlugin } from '@graphql-hive/gateway';
+import { GraphQLError } from 'graphql';
+import { isAsyncIterable } from './subscription-authorization.ts';
+
+export const TOO_MANY_SUBSCRIPTIONS = 'TOO_MANY_SUBSCRIPTIONS';
+
+/**
+ * `source` that calls `release` once, when it ends, fails or its consumer leaves. Not an async
+ * generator: a generator's `return()` would wait for the pending `next()`, i.e. for the next event.
+ */
+export function releasing<T>(source: AsyncIterable<T>, release: () => void): AsyncIterableIterator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  return {
+    async next() {
+      try {
+        const result = await iterator.next();
+        if (result.done) release();
+        return result;
+      } catch (err) {
+        release();
+        throw err;
+      }
+    },
+    async return(value?: any) {
+      release();
+      return (await iterator.return?.(value)) ?? { value: undefined, done: true };
+    },
+    async throw(err?: unknown) {
+      release();
+      if (iterator.throw) return iterator.throw(err);
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/** Counts of open subscriptions by key, each refused past its limit. */
+export class SubscriptionCounts<K> {
+  private readonly open = new Map<K, number>();
+
+  constructor(private readonly limit: number) {}
+
+  /** Takes a place for `key`; `null` when it has `limit` already, else the function that gives it back (once). */
+  take(key: K): (() => void) | null {
+    const count = this.open.get(key) ?? 0;
+    if (count >= this.limit) return null;
+    this.open.set(key, count + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.open.get(key) ?? 1) - 1;
+      if (left <= 0) this.open.delete(key);
+      else this.open.set(key, left);
+    };
+  }
+
+  count(key: K): number {
+    return this.open.get(key) ?? 0;
+  }
+}
+
+/**
+ * Caps the subscriptions one WebSocket connection may hold open, and those one viewer (the verified
+ * token's `sub`) may hold across all their connections, so one client cannot make the gateway and
+ * orders-service hold thousands of streams. A subscription past a cap is refused with
+ * `TOO_MANY_SUBSCRIPTIONS` (the others go on); a place is given back as soon as its subscription ends
+ * or its client leaves. Registered after the other subscription plugins, so it counts what clients
+ * asked for, shared or not.
+ */
+export const useSubscriptionLimits = (limits: { perConnection: number; perViewer: number }): GatewayPlugin => {
+  const byConnection = new SubscriptionCounts<object>(limits.perConnection);
+  const byViewer = new SubscriptionCounts<string>(limits.perViewer);
+  const refusal = (message: string) => ({ errors: [new GraphQLError(message, { extensions: { code: TOO_MANY_SUBSCRIPTIONS } })] });
+  return {
+    onSubscribe({ args, subscribeFn, setSubscribeFn }) {
+      const context = args.contextValue as any;
+      const socket = context?.socket;
+      if (!socket) return; // over SSE one request is one subscription, bounded like any request
+      const sub = context.jwt?.payload?.sub;
+      const viewer = typeof sub === 'string' ? sub : undefined;
+      setSubscribeFn(async (subscribeArgs) => {
+        const releaseConnection = byConnection.take(socket);
+        if (!releaseConnection) {
+          return refusal(`This connection already has ${limits.perConnection} subscriptions open; end one first.`);
+        }
+        const releaseViewer = viewer === undefined ? () => {} : byViewer.take(viewer);
+        if (!releaseViewer) {
+          releaseConnection();
+          return refusal(`You already have ${limits.perViewer} subscriptions open; end one first.`);
+        }
+        const release = () => {
+          releaseConnection();
+          releaseViewer();
+        };
+        try {
+          const result = await subscribeFn(subscribeArgs);
+          if (!isAsyncIterable(result)) {
+            release();
+            return result;
+          }
+          return releasing(result, release);
+        } catch (err) {
+          release();
+          throw err;
+        }
+      });
+    },
+  };
+};
