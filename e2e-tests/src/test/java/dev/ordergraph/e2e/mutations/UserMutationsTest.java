@@ -82,6 +82,29 @@ class UserMutationsTest extends GatewayTest {
         assertThat(sameName.errors().size()).isZero();
     }
 
+    /** As Django's ModelForm reports them: every problem of every field in one answer, uniqueness included. */
+    @Test
+    void aTakenUsernameAndAnInvalidEmailAreReportedTogether() {
+        long existing = TestData.user("takentoo");
+        long other = TestData.user("takenmail");
+        String takenName = TestData.username(existing);
+
+        Response created = staff.execute(CREATE_USER, input("username", takenName, "email", "not-an-address"));
+        Response bothTaken = staff.execute(CREATE_USER, input("username", takenName, "email", TestData.username(other) + "@example.test"));
+        Response updated = staff.execute(UPDATE_USER, input("id", TestData.globalId("User", other), "username", takenName, "email", "a@b"));
+
+        Map<String, List<String>> createErrors = fieldErrors(created.data().path("createUser"));
+        assertThat(createErrors).as(created.toString()).containsOnlyKeys("username", "email");
+        assertThat(createErrors.get("username")).anyMatch(m -> m.contains("taken"));
+        assertThat(fieldErrors(bothTaken.data().path("createUser"))).as(bothTaken.toString()).containsOnlyKeys("username", "email");
+        assertThat(fieldErrors(updated.data().path("updateUser"))).as(updated.toString()).containsOnlyKeys("username", "email");
+        assertThat(TestData.username(other)).as("nothing written").isNotEqualTo(takenName);
+
+        String own = TestData.username(other);
+        Response keepsItsOwn = staff.execute(UPDATE_USER, input("id", TestData.globalId("User", other), "username", own, "email", own + "@example.test"));
+        assertThat(fieldErrors(keepsItsOwn.data().path("updateUser"))).as("a user's own values are not taken: " + keepsItsOwn).isEmpty();
+    }
+
     @Test
     void racingRequestsForOneUsernameCreateOneUserAndTellTheOthersItIsTaken() throws Exception {
         String name = freshName("race");

@@ -5,6 +5,8 @@ import dev.ordergraph.platform.relay.GlobalId;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +56,32 @@ public final class InputProblems {
     public InputProblems rejectNull(Map<String, Object> rawInput, String field) {
         if (rawInput.containsKey(field) && rawInput.get(field) == null) {
             add(field, "must not be null; leave the field out to keep its value");
+        }
+        return this;
+    }
+
+    /**
+     * Like Django's {@code validate_unique}: each unique field whose value is given and has no problem of
+     * its own yet is a problem when a row other than {@code excludeId} (the one being updated, or
+     * {@code null}) already holds that value. Run inside the mutation's transaction, after the other
+     * checks, so one answer carries every problem; a concurrent insert of the same value is still caught
+     * by the constraint itself.
+     */
+    public InputProblems unique(JdbcClient jdbc, List<UniqueField> uniqueFields, Map<String, ?> values, Long excludeId) {
+        for (UniqueField unique : uniqueFields) {
+            Object value = values.get(unique.field());
+            if (value == null || byField.containsKey(unique.field())) {
+                continue;
+            }
+            boolean taken = jdbc.sql("select exists (select 1 from " + unique.table() + " where " + unique.column()
+                            + " = :value and (cast(:exclude as bigint) is null or id <> :exclude))")
+                    .param("value", value)
+                    .param("exclude", excludeId, java.sql.Types.BIGINT)
+                    .query(Boolean.class)
+                    .single();
+            if (taken) {
+                add(unique.field(), unique.message());
+            }
         }
         return this;
     }

@@ -45,7 +45,9 @@ public class UserMutations {
                 throw ApiException.forbidden("Only staff may create users.");
             }
             NewUser user = new NewUser(input.getUsername(), input.getEmail());
-            new InputProblems().validate(validator, user).throwIfAny();
+            new InputProblems().validate(validator, user)
+                    .unique(jdbc, UserRules.UNIQUE, fields(user.username(), user.email()), null)
+                    .throwIfAny();
             return UserWrites.insert(jdbc, user);
         });
         return CreateUserPayload.newBuilder()
@@ -63,10 +65,13 @@ public class UserMutations {
             InputProblems problems = new InputProblems();
             Long id = problems.globalId("id", input.getId(), DgsConstants.USER.TYPE_NAME);
             UserChanges changes = new UserChanges(input.getUsername(), input.getEmail());
-            problems.validate(validator, changes).rejectNull(raw, "username").rejectNull(raw, "email").throwIfAny();
-            if (!viewer.canSee(id)) {
+            problems.validate(validator, changes).rejectNull(raw, "username").rejectNull(raw, "email");
+            if (id == null || !viewer.canSee(id)) {
+                problems.throwIfAny(); // the input's own problems first, as before anyone's data is read
                 throw ApiException.forbidden("Only the user and staff may change this user.");
             }
+            // Only now, for a user the viewer may change, whether another user holds the new values.
+            problems.unique(jdbc, UserRules.UNIQUE, fields(changes.username(), changes.email()), id).throwIfAny();
             return UserWrites.update(jdbc, id, changes)
                     .orElseThrow(() -> InvalidInput.of("id", "there is no user with this ID"));
         });
@@ -75,6 +80,18 @@ public class UserMutations {
                 .errors(toGraphQl(result.errors()))
                 .clientMutationId(input.getClientMutationId())
                 .build();
+    }
+
+    /** The unique fields' values by input field name; an absent one is left out. */
+    private static Map<String, Object> fields(String username, String email) {
+        Map<String, Object> values = new java.util.HashMap<>();
+        if (username != null) {
+            values.put("username", username);
+        }
+        if (email != null) {
+            values.put("email", email);
+        }
+        return values;
     }
 
     private static List<FieldError> toGraphQl(List<FieldProblem> problems) {

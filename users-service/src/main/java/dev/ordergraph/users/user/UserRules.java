@@ -15,8 +15,8 @@ final class UserRules {
 
     /** The unique constraints of the users table (V1 migration), as field errors. */
     static final List<UniqueField> UNIQUE = List.of(
-            new UniqueField("users_username_key", "username", "is taken; choose another username"),
-            new UniqueField("users_email_key", "email", "is already used by another user"));
+            new UniqueField("users_username_key", "users", "username", "username", "is taken; choose another username"),
+            new UniqueField("users_email_key", "users", "email", "email", "is already used by another user"));
 
     private UserRules() {
     }
