@@ -30,10 +30,8 @@ class VisibilityTest extends ChangeTest {
         try (GraphQlWsClient aliceSub = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(alice), ChangeStreamTest.CHANGES_LEAN, Map.of());
              GraphQlWsClient bobSub = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(bob), ChangeStreamTest.CHANGES_LEAN, Map.of());
              GraphQlWsClient staffSub = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.staff(staff), ONE_ORDER,
-                     Map.of("id", TestData.globalId("Order", order)));
-             GraphQlWsClient bobSpies = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(bob), ONE_ORDER,
                      Map.of("id", TestData.globalId("Order", order)))) {
-            awaitSubscribed(4);
+            awaitSubscribed(3);
 
             Sql.orders("update orders set state = 'PAID' where id = " + order);
             Sql.orders("update orders set user_id = " + bob + " where id = " + order);
@@ -48,10 +46,40 @@ class VisibilityTest extends ChangeTest {
             assertThat(staffSees).extracting(e -> e.path("orderChanged").path("action").asString()).containsExactly("UPDATED", "UPDATED");
             assertThat(staffSees.get(1).path("orderChanged").path("order").path("user").path("username").asString())
                     .isEqualTo(TestData.username(bob));
-            // Subscribing to another user's order by id shows nothing until it becomes Bob's.
-            JsonNode spied = bobSpies.awaitData(1, WAIT).getFirst().path("orderChanged");
-            assertThat(spied.path("action").asString()).isEqualTo("CREATED");
             bobSub.assertNothingFor(Duration.ofMillis(300));
+        }
+    }
+
+    /**
+     * A subscription to one order the viewer may not see, or to one that does not exist, ends at once with
+     * the same NOT_FOUND (existence does not leak) and holds nothing open at orders-service.
+     */
+    @Test
+    void aSubscriptionToAnOrderTheViewerMayNotSeeOrThatDoesNotExistIsNotFound() {
+        long alice = TestData.user("nfa");
+        long bob = TestData.user("nfb");
+        long alicesOrder = TestData.orders(alice, 1, LocalDate.of(2026, 9, 2), "UNPAID").getFirst();
+        int before = stack.activeSubscriptions();
+        List<String> answers = new java.util.ArrayList<>();
+        for (long id : new long[]{alicesOrder, Long.MAX_VALUE - 7}) {
+            try (GraphQlWsClient bobSpies = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(bob), ONE_ORDER,
+                    Map.of("id", TestData.globalId("Order", id)))) {
+                JsonNode message = bobSpies.poll(WAIT);
+                assertThat(message).as("an answer").isNotNull();
+                assertThat(message.toString()).contains("NOT_FOUND").doesNotContain("\"data\":{");
+                answers.add(message.path("payload").path("errors").path(0).path("message").asString());
+                JsonNode completed = bobSpies.poll(WAIT);
+                assertThat(completed == null ? "" : completed.path("type").asString()).as("then complete").isEqualTo("complete");
+            }
+        }
+        assertThat(answers.get(0)).as("hidden and missing read the same").isEqualTo(answers.get(1));
+        stack.awaitSubscriptions(active -> active <= before, "no subscription left open");
+        // Alice, who may see it, subscribes as usual.
+        try (GraphQlWsClient owner = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(alice), ONE_ORDER,
+                Map.of("id", TestData.globalId("Order", alicesOrder)))) {
+            awaitSubscribed(1);
+            Sql.orders("update orders set state = 'PAID' where id = " + alicesOrder);
+            assertThat(owner.awaitData(1, WAIT).getFirst().path("orderChanged").path("action").asString()).isEqualTo("UPDATED");
         }
     }
 

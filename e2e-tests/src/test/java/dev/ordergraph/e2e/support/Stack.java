@@ -205,7 +205,7 @@ public final class Stack {
         }
     }
 
-    private void awaitSubscriptions(java.util.function.IntPredicate done, String expected) {
+    public void awaitSubscriptions(java.util.function.IntPredicate done, String expected) {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
         int active = -1;
         while (System.nanoTime() < deadline) {

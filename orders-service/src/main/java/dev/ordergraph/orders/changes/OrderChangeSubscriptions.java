@@ -11,11 +11,15 @@ import dev.ordergraph.orders.generated.types.OrderChange;
 import dev.ordergraph.orders.generated.types.OrderChangeBatch;
 import dev.ordergraph.orders.generated.types.OrderFilter;
 import dev.ordergraph.orders.order.OrderKeyset;
+import dev.ordergraph.orders.order.OrderRepository;
+import dev.ordergraph.platform.errors.ApiException;
+import dev.ordergraph.platform.errors.ErrorCode;
 import dev.ordergraph.platform.relay.GlobalId;
 import dev.ordergraph.platform.security.Viewer;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,17 +30,30 @@ public class OrderChangeSubscriptions {
 
     private final ChangeFeed feed;
     private final NewestOrderQuery newestOrder;
+    private final OrderRepository orders;
 
-    public OrderChangeSubscriptions(ChangeFeed feed, NewestOrderQuery newestOrder) {
+    public OrderChangeSubscriptions(ChangeFeed feed, NewestOrderQuery newestOrder, OrderRepository orders) {
         this.feed = feed;
         this.newestOrder = newestOrder;
+        this.orders = orders;
     }
 
+    /**
+     * Changes of one order. An order that does not exist, or that the viewer may not see, ends the
+     * subscription at once with {@code NOT_FOUND}, the same for both (existence does not leak) instead of
+     * holding a stream open for nothing; once open, an order that moves out of the viewer's sight arrives
+     * as {@code DELETED}, as in {@code orderChanges}.
+     */
     @DgsSubscription
     public Publisher<OrderChange> orderChanged(@InputArgument String id, @InputArgument String after, DgsDataFetchingEnvironment env) {
         Viewer viewer = Viewer.required(env);
         long orderId = GlobalId.decode(id, DgsConstants.ORDER.TYPE_NAME);
-        return feed.subscribe(new ChangeSubscriber.Route.ByOrder(orderId), viewer, row -> true, ChangePosition.fromCursor(after))
+        ChangePosition position = ChangePosition.fromCursor(after);
+        return Mono.fromCallable(() -> orders.findById(orderId).filter(order -> viewer.canSee(order.getUserId())).isPresent())
+                .subscribeOn(Schedulers.boundedElastic()) // a blocking read, off the WebSocket's thread
+                .flatMapMany(visible -> visible
+                        ? feed.subscribe(new ChangeSubscriber.Route.ByOrder(orderId), viewer, row -> true, position)
+                        : Flux.error(new ApiException(ErrorCode.NOT_FOUND, "There is no order with this ID that you may see.")))
                 .map(ChangeSubscriber.Delivery::change);
     }
 

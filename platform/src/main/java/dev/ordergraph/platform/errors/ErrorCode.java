@@ -11,6 +11,8 @@ public enum ErrorCode {
     FORBIDDEN,
     /** Arguments that can never succeed: a malformed ID or cursor, a page size out of range. */
     BAD_USER_INPUT,
+    /** No such thing that this viewer may see: the same answer whether it is missing or hidden, so existence does not leak. */
+    NOT_FOUND,
     /** A resume cursor older than the window the service still holds. */
     CURSOR_EXPIRED,
     /** A subscriber that fell too far behind and was cut off. */

@@ -65,6 +65,7 @@ public final class GraphQlErrors {
         return switch (code) {
             case UNAUTHENTICATED -> ErrorType.UNAUTHORIZED;
             case FORBIDDEN -> ErrorType.FORBIDDEN;
+            case NOT_FOUND -> ErrorType.NOT_FOUND;
             case BAD_USER_INPUT, CURSOR_EXPIRED, SLOW_CONSUMER -> ErrorType.BAD_REQUEST;
             case INTERNAL -> ErrorType.INTERNAL_ERROR;
         };
