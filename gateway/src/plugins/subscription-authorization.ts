@@ -33,20 +33,44 @@ function isCloseEvent(value: unknown): value is { code: number; reason?: string 
  * WebSocket client's own connection with the same code, as the subgraph would have.
  */
 function upstreamCloseResult(event: { code: number; reason?: string }, subgraphName: string, context: any) {
+  if (event.code !== 4401 && event.code !== 4403) return interruptedResult(event, subgraphName, context);
   const reason = event.reason ? ` ${event.reason}` : '';
-  const code = event.code === 4401 ? 'UNAUTHENTICATED' : event.code === 4403 ? 'FORBIDDEN' : 'DOWNSTREAM_SERVICE_ERROR';
   const socket = context?.socket;
-  if ((event.code === 4401 || event.code === 4403) && socket && typeof socket.close === 'function') {
+  if (socket && typeof socket.close === 'function') {
     // Late enough for the error below to reach the client first.
     setTimeout(() => socket.close(event.code, event.reason || undefined), 100).unref?.();
   }
   return {
     errors: [
       new GraphQLError(`The ${subgraphName} subgraph closed the subscription's WebSocket (${event.code}${reason}).`, {
-        extensions: { code },
+        extensions: { code: event.code === 4401 ? 'UNAUTHENTICATED' : 'FORBIDDEN' },
       }),
     ],
   };
+}
+
+/**
+ * A subscription whose subgraph went away (killed, restarting, unreachable: a dropped socket, a refused
+ * connection). The client is told what to do, with Hive's code for a failed subgraph, and nothing of the
+ * cause: its text names internal addresses (`connect ECONNREFUSED 10.0.3.7:8082`). The cause is logged.
+ */
+export function interruptedResult(cause: unknown, subgraphName: string, context?: any) {
+  context?.log?.warn?.({ cause: describe(cause), subgraph: subgraphName }, 'A subscription lost its subgraph');
+  return {
+    errors: [
+      new GraphQLError(
+        `The ${subgraphName} service is unavailable or restarting. Subscribe again with \`after\` set to the cursor of the last change you received: nothing is lost.`,
+        { extensions: { code: 'DOWNSTREAM_SERVICE_ERROR', serviceName: subgraphName } },
+      ),
+    ],
+  };
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof Error) return cause.message;
+  if (isCloseEvent(cause)) return `WebSocket closed ${cause.code}${cause.reason ? ` ${cause.reason}` : ''}`;
+  const message = (cause as any)?.message ?? (cause as any)?.error?.message;
+  return typeof message === 'string' ? message : String(cause);
 }
 
 /**
@@ -79,8 +103,8 @@ function guardSubscription(source: AsyncIterable<any>, subgraphName: string, con
         return result;
       } catch (err) {
         finished = true;
-        const relayed = upstreamErrorsResult(err) ?? (isCloseEvent(err) ? upstreamCloseResult(err, subgraphName, context) : null);
-        if (!relayed) throw err;
+        const relayed = upstreamErrorsResult(err) ??
+          (isCloseEvent(err) ? upstreamCloseResult(err, subgraphName, context) : interruptedResult(err, subgraphName, context));
         return { value: relayed, done: false };
       }
     },
@@ -103,7 +127,8 @@ function guardSubscription(source: AsyncIterable<any>, subgraphName: string, con
  *   HTTP executor turns them into headers, but the WebSocket executor would send them as they are
  *   in the `subscribe` message. Subscriptions go over WebSocket (the token is in connection_init),
  *   so they are dropped there.
- * - Maps a subgraph's refusal of a subscription WebSocket to a clear error (see above).
+ * - Maps a subgraph's refusal of a subscription WebSocket to a clear error, and a subgraph that went
+ *   away to one that tells the client to resume with `after` (see above).
  */
 export const useSubscriptionAuthorization = (): GatewayPlugin => ({
   onContextBuilding({ context, extendContext }) {
@@ -124,10 +149,8 @@ export const useSubscriptionAuthorization = (): GatewayPlugin => ({
         const result = await executor(request);
         return isAsyncIterable(result) ? guardSubscription(result, subgraphName, request.context) : result;
       } catch (err) {
-        const relayed = upstreamErrorsResult(err);
-        if (relayed) return relayed;
-        if (!isCloseEvent(err)) throw err;
-        return upstreamCloseResult(err, subgraphName, request.context);
+        return upstreamErrorsResult(err) ??
+          (isCloseEvent(err) ? upstreamCloseResult(err, subgraphName, request.context) : interruptedResult(err, subgraphName, request.context));
       }
     });
   },

@@ -12,8 +12,11 @@ import java.util.Set;
  */
 public final class OrderGraphException extends RuntimeException {
 
-    /** Codes after which the same request may succeed later. */
-    static final Set<String> TRANSIENT_CODES = Set.of("SLOW_CONSUMER", "INTERNAL");
+    /**
+     * Codes after which the same request may succeed later: a subscriber that fell behind, an unexpected
+     * failure, and a subgraph that went away or is restarting ({@code DOWNSTREAM_SERVICE_ERROR}).
+     */
+    static final Set<String> TRANSIENT_CODES = Set.of("SLOW_CONSUMER", "INTERNAL", "DOWNSTREAM_SERVICE_ERROR");
 
     private final String code;
     private final transient List<ResponseError> errors;

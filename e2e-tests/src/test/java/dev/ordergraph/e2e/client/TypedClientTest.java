@@ -9,11 +9,13 @@ import dev.ordergraph.client.generated.types.OrderChange;
 import dev.ordergraph.client.generated.types.OrderState;
 import dev.ordergraph.client.generated.types.UpdateOrderPayload;
 import dev.ordergraph.e2e.GatewayTest;
+import dev.ordergraph.e2e.support.GraphQlWsClient;
 import dev.ordergraph.e2e.support.Sql;
 import dev.ordergraph.e2e.support.TestData;
 import dev.ordergraph.e2e.support.Tokens;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import tools.jackson.databind.JsonNode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -87,6 +89,53 @@ class TypedClientTest extends GatewayTest {
 
                 OrderChange missed = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
                 assertThat(missed).as("the change committed while the gateway was down").isNotNull();
+                assertThat(missed.getOrder().getState()).isEqualTo(OrderState.UNPAID);
+                Sql.orders("update orders set state = 'PAID' where id = " + order);
+                assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).extracting(c -> c.getOrder().getState()).isEqualTo(OrderState.PAID);
+                assertThat(received.poll(1, TimeUnit.SECONDS)).as("no change twice").isNull();
+            } finally {
+                live.dispose();
+            }
+        }
+    }
+
+    /**
+     * orders-service killed with {@code kill -9} under a live subscription: a raw graphql-ws client is told,
+     * with a code and no internal address, to resume with {@code after}; the typed client does so by
+     * itself and gets the change committed while the service was down, once.
+     */
+    @Test
+    void aLiveSubscriptionResumesByItselfAfterOrdersServiceIsKilled() throws InterruptedException {
+        long owner = TestData.user("clientkill");
+        long order = TestData.orders(owner, 1, LocalDate.of(2026, 5, 3), "UNPAID").getFirst();
+        BlockingQueue<OrderChange> received = new LinkedBlockingQueue<>();
+        int baseline = stack.activeSubscriptions();
+        try (OrderGraphClient client = OrderGraphClient.connect(stack.gatewayUrl(), Tokens.viewer(owner));
+             GraphQlWsClient raw = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner),
+                     "subscription { orderChanges { cursor order { id state } } }", java.util.Map.of())) {
+            Disposable live = client.liveOrderChanges(null, null, Duration.ofSeconds(1)).subscribe(received::add);
+            try {
+                stack.awaitSubscriptions(baseline + 2);
+                Sql.orders("update orders set state = 'PAID' where id = " + order);
+                assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).extracting(c -> c.getOrder().getState()).isEqualTo(OrderState.PAID);
+                raw.awaitData(1, WAIT);
+
+                long killed = System.nanoTime();
+                stack.orders.kill();
+                JsonNode interrupted = raw.poll(WAIT);
+                assertThat(interrupted).as("the raw client is told").isNotNull();
+                JsonNode error = interrupted.path("payload").path("errors").path(0);
+                assertThat(error.path("extensions").path("code").asString()).as(interrupted.toString()).isEqualTo("DOWNSTREAM_SERVICE_ERROR");
+                assertThat(error.path("message").asString()).contains("`after`")
+                        .doesNotContain("127.0.0.1").doesNotContain("ECONNREFUSED").doesNotContain("localhost");
+
+                Sql.orders("update orders set state = 'UNPAID' where id = " + order); // while orders-service is down
+                stack.orders.start();
+                stack.orders.awaitHealthy(Duration.ofSeconds(120));
+                System.out.println("[resilience] ORDERS_KILL_TO_UP_MS " + (System.nanoTime() - killed) / 1_000_000);
+
+                OrderChange missed = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(missed).as("the change committed while orders-service was down").isNotNull();
                 assertThat(missed.getOrder().getState()).isEqualTo(OrderState.UNPAID);
                 Sql.orders("update orders set state = 'PAID' where id = " + order);
                 assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).extracting(c -> c.getOrder().getState()).isEqualTo(OrderState.PAID);

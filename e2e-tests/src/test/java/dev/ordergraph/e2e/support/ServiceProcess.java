@@ -88,6 +88,19 @@ public final class ServiceProcess {
         return kib / 1024;
     }
 
+    /** {@code kill -9}: the process gets no chance to close anything. */
+    public void kill() {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.destroyForcibly().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public void stop() {
         if (process == null || !process.isAlive()) {
             return;
