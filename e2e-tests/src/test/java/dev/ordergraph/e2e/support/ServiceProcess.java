@@ -18,7 +18,7 @@ public final class ServiceProcess {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
-    private final List<String> command;
+    private List<String> command;
     private final Path workDir;
     private final Map<String, String> env;
     private final URI healthUrl;
@@ -32,6 +32,15 @@ public final class ServiceProcess {
         this.env = env;
         this.healthUrl = healthUrl;
         this.log = logDir.resolve(name + ".log");
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** Starts with {@code command} from now on (e.g. once a start-up cache exists). */
+    public void useCommand(List<String> command) {
+        this.command = List.copyOf(command);
     }
 
     public void start() {

@@ -38,7 +38,9 @@ public class ReplicationSlotMonitor {
     }
 
     public SlotStatus status() {
-        if (last == null || Instant.now().isAfter(readAt.plus(CACHE))) {
+        // A slot not (yet) read is looked at again on every ask: right after a start or a reconnection,
+        // a cached "inactive" would keep health DOWN for seconds after the engine is reading.
+        if (last == null || !last.active() || Instant.now().isAfter(readAt.plus(CACHE))) {
             List<SlotStatus> rows = jdbc.query("""
                             select active,
                                    coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::bigint,
