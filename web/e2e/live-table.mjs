@@ -6,7 +6,8 @@
 //   b. UPDATE the first row's state with psql; the row must show it, marked, within 2 s
 //      -> prints UPDATE_SHOWN_MS <ms>
 //   c. prints RESTART_GATEWAY and waits for a line GATEWAY_RESTARTED on stdin (whoever runs this
-//      restarts the gateway in between); then `live` again, and another psql UPDATE within 2 s
+//      restarts the gateway in between); then `live` again, and another psql UPDATE within 2 s;
+//      orders-service killed (kill -9) with a psql UPDATE while it is down: shown once it is back
 //      -> prints AFTER_RESTART_SHOWN_MS <ms>
 //   d. change the state with the row's control (the updateOrder mutation); psql must read it
 //      -> prints MUTATION_SAVED
@@ -258,6 +259,32 @@ async function main() {
       throw new Failure(`after the gateway restart, the psql UPDATE took ${afterRestartMs} ms to show (limit ${SHOW_LIMIT_MS} ms)`);
     }
 
+    // c2. orders-service is killed (kill -9); a psql UPDATE is committed while it is down; once it is back,
+    // the page has resubscribed by itself with `after` and shows that change, then stays live
+    phase = 'orders-kill';
+    console.log('KILL_ORDERS');
+    await within(60_000, 'no ORDERS_KILLED line on stdin', () => stdin.waitFor('ORDERS_KILLED'));
+    const whileDown = other(await stateShown(page, orderId));
+    await setState(id, whileDown);
+    console.log('START_ORDERS');
+    await within(120_000, 'no ORDERS_STARTED line on stdin', () => stdin.waitFor('ORDERS_STARTED'));
+    const startedAt = performance.now();
+    await within(30_000, `after orders-service came back, row ${orderId} did not show ${whileDown}, committed while it was down`, () =>
+      page.waitForFunction(
+        ({ selector, expected }) => document.querySelector(selector)?.querySelector('[data-testid="order-state"]')?.textContent.trim() === expected,
+        { selector: rowSelector(orderId), expected: whileDown },
+        { timeout: 0, polling: 50 },
+      ),
+    );
+    console.log(`MISSED_SHOWN_AFTER_ORDERS_UP_MS ${Math.round(performance.now() - startedAt)}`);
+    await waitForStatus(page, 'live', 60_000);
+    phase = 'after-orders-kill';
+    const afterKillMs = await updateAndMeasure(page, orderId, id, other(whileDown));
+    console.log(`AFTER_ORDERS_KILL_SHOWN_MS ${afterKillMs}`);
+    if (afterKillMs > SHOW_LIMIT_MS) {
+      throw new Failure(`after orders-service came back, the psql UPDATE took ${afterKillMs} ms to show (limit ${SHOW_LIMIT_MS} ms)`);
+    }
+
     // d. the page's own mutation
     phase = 'mutation';
     const wanted = other(original);
@@ -333,9 +360,13 @@ async function main() {
   }
 }
 
-/** Connection errors while the gateway is down are expected; anything else is not. */
+/**
+ * Connection errors while the gateway is down are expected, and failed requests while orders-service is
+ * (the gateway answers them with errors); anything else is not.
+ */
 function isUnexpected({ phase, text }) {
   const connectionError = /WebSocket connection to .* failed|ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE/.test(text);
+  if (phase === 'orders-kill') return false;
   return !(phase === 'gateway-restart' && connectionError);
 }
 

@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The web page (web/) in headless Chromium, driven by web/e2e/live-table.mjs (playwright-core): it signs in,
- * sees an UPDATE made by psql within 2 s, survives a gateway restart (this test restarts the gateway when the
- * script asks), changes an order through the page's mutation, shows a 10,000-row UPDATE without freezing, and keeps a screenshot in
+ * sees an UPDATE made by psql within 2 s, survives a gateway restart and orders-service killed with kill -9
+ * (this test restarts the gateway and kills and starts the service when the script asks), changes an order through the page's mutation, shows a 10,000-row UPDATE without freezing, and keeps a screenshot in
  * {@code e2e-tests/target/e2e-artifacts/}.
  */
 class LivePageTest extends GatewayTest {
@@ -108,6 +108,15 @@ class LivePageTest extends GatewayTest {
                     stack.gateway.start();
                     stack.gateway.awaitHealthy(Duration.ofSeconds(60));
                     in.write("GATEWAY_RESTARTED\n");
+                    in.flush();
+                } else if (line.equals("KILL_ORDERS")) {
+                    stack.orders.kill();
+                    in.write("ORDERS_KILLED\n");
+                    in.flush();
+                } else if (line.equals("START_ORDERS")) {
+                    stack.orders.start();
+                    stack.orders.awaitHealthy(Duration.ofSeconds(120));
+                    in.write("ORDERS_STARTED\n");
                     in.flush();
                 }
             }
