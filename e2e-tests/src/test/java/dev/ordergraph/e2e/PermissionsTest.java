@@ -85,7 +85,10 @@ class PermissionsTest extends GatewayTest {
             }
             try (var client = dev.ordergraph.e2e.support.GraphQlWsClient.subscribe(stack.ordersUrl(), Tokens.withSubject(sub),
                     "subscription { orderChanges { cursor } }", Map.of())) {
-                assertThat(client.closeCode(java.time.Duration.ofSeconds(10))).as(sub).isEqualTo(4401);
+                // Spring closes with 4401; now and then the close frame is lost in the server's abort (1006).
+                assertThat(client.closeCode(java.time.Duration.ofSeconds(10))).as(sub).isIn(4401, 1006);
+                JsonNode message = client.poll(java.time.Duration.ofMillis(200));
+                assertThat(message == null ? "" : message.path("type").asString()).as("no event: " + message).isNotEqualTo("next");
             }
         }
     }

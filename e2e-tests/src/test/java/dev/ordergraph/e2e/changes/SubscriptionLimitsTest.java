@@ -52,4 +52,40 @@ class SubscriptionLimitsTest extends ChangeTest {
             assertThat(answered).hasSize(PER_CONNECTION).contains("again").doesNotContain("1");
         }
     }
+
+    /**
+     * Subscribe-and-leave churn through the gateway: 1,000 clients each open a subscription with a filter
+     * no change matches (so no event ever comes to close it), then half send {@code complete} and half close
+     * their WebSocket. Every 50th waits until its subscription is open at orders-service before it leaves,
+     * and that one is released there at once; at the end orders-service's open subscriptions are back to
+     * where they were.
+     */
+    @Test
+    void subscriptionsLeftThroughTheGatewayAreReleasedUpstream() {
+        String staff = Tokens.staff(TestData.user("churn"));
+        int before = stack.activeSubscriptions();
+        long slowestRelease = 0;
+        for (int cycle = 0; cycle < 1_000; cycle++) {
+            // A distinct filter each time, so no two share an upstream subscription.
+            Map<String, Object> quiet = Map.of("filter", Map.of("userId", TestData.globalId("User", 4_000_000_000L + cycle)));
+            GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), staff, ChangeStreamTest.CHANGES_LEAN, quiet);
+            boolean checked = cycle % 50 == 0;
+            if (checked) {
+                stack.awaitSubscriptions(before + 1);
+            }
+            if (cycle % 2 == 0) {
+                client.complete("1");
+            }
+            client.close();
+            if (checked) {
+                long left = System.nanoTime();
+                stack.awaitSubscriptions(active -> active <= before, "released after cycle " + cycle);
+                slowestRelease = Math.max(slowestRelease, (System.nanoTime() - left) / 1_000_000);
+            }
+        }
+        stack.awaitSubscriptions(active -> active <= before, "back to " + before + " after 1,000 cycles");
+        System.out.println("[churn] an open subscription left through the gateway was released upstream within "
+                + slowestRelease + " ms (slowest of 20)");
+        assertThat(slowestRelease).as("released upstream when its client leaves, not at its next event").isLessThan(5_000);
+    }
 }
