@@ -8,6 +8,7 @@ import { unifiedGraphHandler } from './src/unified-graph.ts';
 import { readSettings } from './src/environment.ts';
 import { useBatchedChangeStream } from './src/plugins/batched-change-stream.ts';
 import { useEntityCache } from './src/plugins/entity-cache.ts';
+import { useOperationCost } from './src/plugins/operation-cost.ts';
 import { useRequestSizeLimit } from './src/plugins/request-size-limit.ts';
 import { useSharedSubscriptions, type SharingStats } from './src/plugins/shared-subscriptions.ts';
 import {
@@ -68,6 +69,7 @@ export const gatewayConfig = defineConfig({
   plugins: () => [
     useRequestSizeLimit(settings.maxRequestBytes),
     useViewerScope(settings.auth),
+    useOperationCost(settings.operationCost), // before any subgraph call
     useSubscriptionAuthorization(),
     ...(settings.sharedSubscriptions.enabled
       ? [useSharedSubscriptions({ maxQueued: settings.sharedSubscriptions.maxQueued, stats: sharing })]

@@ -23,6 +23,8 @@ export interface Settings {
   auth: { secret: string; issuer?: string };
   /** Entity results for subscription events, shared within a viewer scope; ttlMs 0 turns it off. */
   entityCache: { ttlMs: number; maxEntries: number };
+  /** The largest estimated cost (objects) an operation may have; the size assumed for a list without `first`. */
+  operationCost: { maxCost: number; defaultListSize: number };
   /** Open subscriptions one WebSocket connection, and one viewer across connections, may hold. */
   subscriptionLimits: { perConnection: number; perViewer: number };
   /** Identical subscriptions of one scope share one upstream subscription and one execution per event. */
@@ -81,6 +83,10 @@ export function readSettings(env: Env = process.env, configDir = dirname(dirname
     entityCache: {
       ttlMs: Math.min(positiveInt(env, 'ENTITY_CACHE_TTL_MS', 1000, { allowZero: true }), 1000),
       maxEntries: positiveInt(env, 'ENTITY_CACHE_MAX_ENTRIES', 10000),
+    },
+    operationCost: {
+      maxCost: positiveInt(env, 'MAX_COST', 50000),
+      defaultListSize: positiveInt(env, 'DEFAULT_LIST_SIZE', 1000),
     },
     subscriptionLimits: {
       perConnection: positiveInt(env, 'MAX_SUBSCRIPTIONS_PER_CONNECTION', 100),

@@ -153,4 +153,34 @@ class BadInputTest extends GatewayTest {
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)))
                 .build();
     }
+
+    /**
+     * Operations that would make the subgraphs produce too many objects are refused by the gateway before
+     * any subgraph call, with a stable code: nested pages of 100 under three aliases (about 60,000 objects),
+     * and 100 aliases of getOrders (each up to 1,000 orders).
+     */
+    @Test
+    void anOperationEstimatedTooExpensiveIsRefusedBeforeItRuns() {
+        String nested = "orders(first: 100) { edges { node { user { orders(first: 100) { edges { node { id } } } } } } }";
+        String threeNested = "{ a: " + nested + " b: " + nested + " c: " + nested + " }";
+        StringBuilder aliases = new StringBuilder("{");
+        for (int i = 0; i < 100; i++) {
+            aliases.append(" o").append(i).append(": getOrders { id }");
+        }
+        aliases.append(" }");
+        GraphQlClient staff = gateway(Tokens.staff(viewer));
+        long statementsBefore = stack.sqlStatements(stack.ordersUrl());
+
+        for (String query : new String[]{threeNested, aliases.toString()}) {
+            long start = System.nanoTime();
+            Response response = staff.execute(query);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.println("[cost] refused in " + millis + " ms");
+            assertThat(response.status()).as(response.toString()).isLessThan(500);
+            assertThat(response.errorCodes()).as(response.toString()).containsExactly("COST_ESTIMATED_TOO_EXPENSIVE");
+            assertThat(response.data().isNull() || response.data().isMissingNode()).as(response.toString()).isTrue();
+        }
+        assertThat(stack.sqlStatements(stack.ordersUrl())).as("no subgraph ran them").isEqualTo(statementsBefore);
+        assertThat(staff.execute("{ " + nested + " }").errors().isMissingNode()).as("one such page is fine").isTrue();
+    }
 }
