@@ -87,12 +87,7 @@ class TypedClientTest extends GatewayTest {
                 stack.gateway.start();
                 stack.gateway.awaitHealthy(Duration.ofSeconds(60));
 
-                OrderChange missed = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-                assertThat(missed).as("the change committed while the gateway was down").isNotNull();
-                assertThat(missed.getOrder().getState()).isEqualTo(OrderState.UNPAID);
-                Sql.orders("update orders set state = 'PAID' where id = " + order);
-                assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).extracting(c -> c.getOrder().getState()).isEqualTo(OrderState.PAID);
-                assertThat(received.poll(1, TimeUnit.SECONDS)).as("no change twice").isNull();
+                assertResumed(received, order, "the gateway");
             } finally {
                 live.dispose();
             }
@@ -134,16 +129,24 @@ class TypedClientTest extends GatewayTest {
                 stack.orders.awaitHealthy(Duration.ofSeconds(120));
                 System.out.println("[resilience] ORDERS_KILL_TO_UP_MS " + (System.nanoTime() - killed) / 1_000_000);
 
-                OrderChange missed = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-                assertThat(missed).as("the change committed while orders-service was down").isNotNull();
-                assertThat(missed.getOrder().getState()).isEqualTo(OrderState.UNPAID);
-                Sql.orders("update orders set state = 'PAID' where id = " + order);
-                assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).extracting(c -> c.getOrder().getState()).isEqualTo(OrderState.PAID);
-                assertThat(received.poll(1, TimeUnit.SECONDS)).as("no change twice").isNull();
+                assertResumed(received, order, "orders-service");
             } finally {
                 live.dispose();
             }
         }
+    }
+
+    /**
+     * After an outage of {@code what} during which {@code order} was set to UNPAID: the live stream brings that
+     * change, then the next one (PAID), and nothing twice.
+     */
+    private static void assertResumed(BlockingQueue<OrderChange> received, long order, String what) throws InterruptedException {
+        OrderChange missed = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(missed).as("the change committed while " + what + " was down").isNotNull();
+        assertThat(missed.getOrder().getState()).isEqualTo(OrderState.UNPAID);
+        Sql.orders("update orders set state = 'PAID' where id = " + order);
+        assertThat(received.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).extracting(c -> c.getOrder().getState()).isEqualTo(OrderState.PAID);
+        assertThat(received.poll(1, TimeUnit.SECONDS)).as("no change twice").isNull();
     }
 
     @Test
