@@ -203,7 +203,9 @@ class BatchStreamTest extends ChangeTest {
 
             assertThat(flatten(awaitChanges(fast, rows))).hasSize(rows);
             slow.resumeReading();
-            JsonNode last = slow.lastMessage(Duration.ofSeconds(10), Duration.ofSeconds(2));
+            // What the slow client's socket holds can be hundreds of megabytes of JSON (fat messages): on two busy
+            // cores parsing one may pause longer than a second or two, so only a long silence means the end.
+            JsonNode last = slow.lastMessage(Duration.ofSeconds(10), Duration.ofSeconds(10));
             assertThat(last).as("the slow subscriber's last message").isNotNull();
             assertThat(last.toString()).contains("SLOW_CONSUMER");
             slow.close();
