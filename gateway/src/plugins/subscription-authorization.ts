@@ -86,6 +86,12 @@ export function upstreamErrorsResult(errors: unknown): { errors: GraphQLError[] 
   };
 }
 
+/** What a subscription's client is sent when its subgraph fails it: an error message, a refusal, or the subgraph gone. */
+function failureResult(err: unknown, subgraphName: string, context: any) {
+  return upstreamErrorsResult(err) ??
+    (isCloseEvent(err) ? upstreamCloseResult(err, subgraphName, context) : interruptedResult(err, subgraphName, context));
+}
+
 /**
  * The subgraph's results, with a refusal or an error message turned into a result (see above). Not an
  * async generator: a generator's `return()` waits for the pending `next()`, i.e. for the next event,
@@ -103,9 +109,7 @@ function guardSubscription(source: AsyncIterable<any>, subgraphName: string, con
         return result;
       } catch (err) {
         finished = true;
-        const relayed = upstreamErrorsResult(err) ??
-          (isCloseEvent(err) ? upstreamCloseResult(err, subgraphName, context) : interruptedResult(err, subgraphName, context));
-        return { value: relayed, done: false };
+        return { value: failureResult(err, subgraphName, context), done: false };
       }
     },
     async return() {
@@ -149,8 +153,7 @@ export const useSubscriptionAuthorization = (): GatewayPlugin => ({
         const result = await executor(request);
         return isAsyncIterable(result) ? guardSubscription(result, subgraphName, request.context) : result;
       } catch (err) {
-        return upstreamErrorsResult(err) ??
-          (isCloseEvent(err) ? upstreamCloseResult(err, subgraphName, request.context) : interruptedResult(err, subgraphName, request.context));
+        return failureResult(err, subgraphName, request.context);
       }
     });
   },

@@ -16,13 +16,9 @@ public record Viewer(long userId, boolean staff) {
 
     public static final String STAFF_ROLE = "staff";
 
+    /** The viewer of a decoded token, whose {@code sub} the decoder has checked ({@link UserIdSubjectValidator}). */
     public static Viewer fromJwt(Jwt jwt) {
-        long userId;
-        try {
-            userId = Long.parseLong(jwt.getSubject());
-        } catch (NumberFormatException | NullPointerException e) {
-            throw new IllegalArgumentException("The token's 'sub' must be a user id, e.g. \"1\".");
-        }
+        long userId = Long.parseLong(jwt.getSubject());
         Object roles = jwt.getClaims().get("roles");
         boolean staff = roles instanceof Collection<?> list && list.contains(STAFF_ROLE);
         return new Viewer(userId, staff);
