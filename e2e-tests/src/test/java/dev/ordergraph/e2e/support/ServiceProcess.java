@@ -97,6 +97,11 @@ public final class ServiceProcess {
         return kib / 1024;
     }
 
+    /** The operating system's id of the running process. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** {@code kill -9}: the process gets no chance to close anything. */
     public void kill() {
         if (process == null || !process.isAlive()) {

@@ -61,16 +61,20 @@ public final class Stack {
     }
 
     private ServiceProcess gatewayProcess(String name, int port, Map<String, String> settings) {
-        Map<String, String> env = new HashMap<>(settings);
+        Map<String, String> env = new HashMap<>();
         env.put("GATEWAY_PORT", String.valueOf(port));
         env.put("USERS_URL", "http://127.0.0.1:" + USERS_PORT + "/graphql");
         env.put("ORDERS_URL", "http://127.0.0.1:" + ORDERS_PORT + "/graphql");
         env.put("AUTH_JWT_SECRET", JWT_SECRET);
+        env.putAll(settings);
         return new ServiceProcess(name, List.of("node", "node_modules/@graphql-hive/gateway/dist/bin.js", "supergraph"),
                 root.resolve("gateway"), env, URI.create("http://127.0.0.1:" + port + "/healthcheck"), logs);
     }
 
-    /** One more gateway in front of the test services with its own {@code settings}, started and healthy; the caller stops it. */
+    /**
+     * One more gateway in front of the test services with its own {@code settings} (which may point
+     * {@code ORDERS_URL} elsewhere), started and healthy; the caller stops it.
+     */
     public ServiceProcess startGateway(int port, Map<String, String> settings) {
         ServiceProcess extra = gatewayProcess("gateway-" + port, port, settings);
         extra.start();
@@ -89,6 +93,22 @@ public final class Stack {
         ServiceProcess service = new ServiceProcess("users-service-" + port,
                 List.of(javaCommand, "-jar", root.resolve("users-service/target/users-service.jar").toString()),
                 root, serviceEnv(own), URI.create("http://127.0.0.1:" + port + "/actuator/health"), logs);
+        service.start();
+        service.awaitHealthy(Duration.ofSeconds(180));
+        return service;
+    }
+
+    /**
+     * One more orders-service with its own {@code settings} (e.g. another PostgreSQL's {@code PGPORT},
+     * database and slot), started from the start-up cache and healthy; the caller stops it.
+     */
+    public ServiceProcess startOrdersService(int port, Map<String, String> settings) {
+        Map<String, String> own = new HashMap<>(serviceEnv(Map.of("ORDERS_PORT", String.valueOf(port))));
+        own.putAll(settings);
+        ServiceProcess service = new ServiceProcess("orders-service-" + port,
+                List.of(javaCommand, "-jar", root.resolve("orders-service/target/orders-service.jar").toString()),
+                root, own, URI.create("http://127.0.0.1:" + port + "/actuator/health"), logs);
+        service.useCommand(startupCommand("orders", service));
         service.start();
         service.awaitHealthy(Duration.ofSeconds(180));
         return service;

@@ -14,12 +14,15 @@ public class ChangeCaptureHealthIndicator extends AbstractHealthIndicator {
     private final DebeziumChangeSource source;
     private final ChangeFeed feed;
     private final ReplicationSlotMonitor slot;
+    private final CaptureConnectionWatch connection;
     private final CdcProperties properties;
 
-    public ChangeCaptureHealthIndicator(DebeziumChangeSource source, ChangeFeed feed, ReplicationSlotMonitor slot, CdcProperties properties) {
+    public ChangeCaptureHealthIndicator(DebeziumChangeSource source, ChangeFeed feed, ReplicationSlotMonitor slot,
+                                        CaptureConnectionWatch connection, CdcProperties properties) {
         this.source = source;
         this.feed = feed;
         this.slot = slot;
+        this.connection = connection;
         this.properties = properties;
     }
 
@@ -30,13 +33,27 @@ public class ChangeCaptureHealthIndicator extends AbstractHealthIndicator {
             return;
         }
         ReplicationSlotMonitor.SlotStatus status = slot.status();
-        boolean up = source.state() == DebeziumChangeSource.State.RUNNING && status.exists() && status.active();
+        CaptureConnectionWatch.History history = connection.history();
+        boolean up = source.state() == DebeziumChangeSource.State.RUNNING && history.connected() && status.exists() && status.active();
         (up ? builder.up() : builder.down())
                 .withDetail("engine", source.state().name())
-                .withDetail("slot", properties.slotName())
-                .withDetail("slotActive", status.active())
-                .withDetail("slotLagBytes", status.lagBytes())
-                .withDetail("slotRetainedBytes", status.retainedBytes());
+                .withDetail("connected", history.connected())
+                .withDetail("slot", properties.slotName());
+        if (status.readable()) {
+            builder.withDetail("slotActive", status.active())
+                    .withDetail("slotLagBytes", status.lagBytes())
+                    .withDetail("slotRetainedBytes", status.retainedBytes());
+        } else {
+            builder.withDetail("slotActive", "unknown: the database cannot be reached");
+        }
+        // What happened while nobody was looking: a PostgreSQL restart ends, health is UP again, and this stays.
+        builder.withDetail("connectionLosses", history.losses());
+        if (history.lastLostAt() != null) {
+            builder.withDetail("lastConnectionLostAt", history.lastLostAt().toString());
+        }
+        if (history.lastRestoredAt() != null) {
+            builder.withDetail("lastConnectionRestoredAt", history.lastRestoredAt().toString());
+        }
         if (feed.lastEventAt() != null) {
             builder.withDetail("lastEventAt", feed.lastEventAt().toString());
         }

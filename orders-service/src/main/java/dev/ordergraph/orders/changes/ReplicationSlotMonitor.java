@@ -2,6 +2,7 @@ package dev.ordergraph.orders.changes;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -17,8 +18,12 @@ import java.util.List;
 @Component
 public class ReplicationSlotMonitor {
 
-    /** The slot as last read; {@code exists} is false when the slot is missing. */
-    public record SlotStatus(boolean exists, boolean active, long lagBytes, long retainedBytes) {
+    /**
+     * The slot as last read; {@code exists} is false when the slot is missing, {@code readable} false
+     * when the database could not be asked (then nothing else is known).
+     */
+    public record SlotStatus(boolean readable, boolean exists, boolean active, long lagBytes, long retainedBytes) {
+        static final SlotStatus UNREADABLE = new SlotStatus(false, false, false, 0, 0);
     }
 
     private static final Duration CACHE = Duration.ofSeconds(5);
@@ -31,9 +36,9 @@ public class ReplicationSlotMonitor {
     public ReplicationSlotMonitor(JdbcTemplate jdbc, CdcProperties properties, MeterRegistry registry) {
         this.jdbc = jdbc;
         this.properties = properties;
-        Gauge.builder("ordergraph.cdc.slot.lag", this, m -> m.status().lagBytes()).baseUnit("bytes")
+        Gauge.builder("ordergraph.cdc.slot.lag", this, m -> m.known(SlotStatus::lagBytes)).baseUnit("bytes")
                 .description("WAL written but not yet confirmed by the change data capture engine").register(registry);
-        Gauge.builder("ordergraph.cdc.slot.retained", this, m -> m.status().retainedBytes()).baseUnit("bytes")
+        Gauge.builder("ordergraph.cdc.slot.retained", this, m -> m.known(SlotStatus::retainedBytes)).baseUnit("bytes")
                 .description("WAL the server keeps for the replication slot").register(registry);
     }
 
@@ -41,15 +46,29 @@ public class ReplicationSlotMonitor {
         // A slot not (yet) read is looked at again on every ask: right after a start or a reconnection,
         // a cached "inactive" would keep health DOWN for seconds after the engine is reading.
         if (last == null || !last.active() || Instant.now().isAfter(readAt.plus(CACHE))) {
+            last = read();
+            readAt = Instant.now();
+        }
+        return last;
+    }
+
+    private double known(java.util.function.ToLongFunction<SlotStatus> value) {
+        SlotStatus status = status();
+        return status.readable() ? value.applyAsLong(status) : Double.NaN;
+    }
+
+    private SlotStatus read() {
+        try {
             List<SlotStatus> rows = jdbc.query("""
                             select active,
                                    coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::bigint,
                                    coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::bigint
                             from pg_replication_slots where slot_name = ?""",
-                    (rs, i) -> new SlotStatus(true, rs.getBoolean(1), rs.getLong(2), rs.getLong(3)), properties.slotName());
-            last = rows.isEmpty() ? new SlotStatus(false, false, 0, 0) : rows.getFirst();
-            readAt = Instant.now();
+                    (rs, i) -> new SlotStatus(true, true, rs.getBoolean(1), rs.getLong(2), rs.getLong(3)), properties.slotName());
+            return rows.isEmpty() ? new SlotStatus(true, false, false, 0, 0) : rows.getFirst();
+        } catch (DataAccessException e) {
+            // PostgreSQL restarting or unreachable: health reports that rather than failing (or waiting) itself.
+            return SlotStatus.UNREADABLE;
         }
-        return last;
     }
 }

@@ -17,6 +17,11 @@ public enum ErrorCode {
     CURSOR_EXPIRED,
     /** A subscriber that fell too far behind and was cut off. */
     SLOW_CONSUMER,
+    /**
+     * The service cannot reach its database right now (restarting, failing over, out of connections):
+     * nothing was done; retry with backoff, and resume subscriptions with {@code after}.
+     */
+    SERVICE_UNAVAILABLE,
     /** Anything unexpected; details go to the log, never to the client. */
     INTERNAL
 }

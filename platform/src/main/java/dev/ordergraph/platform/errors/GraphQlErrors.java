@@ -10,6 +10,7 @@ import org.springframework.security.access.AccessDeniedException;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.lang.reflect.InvocationTargetException;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -26,6 +27,7 @@ public final class GraphQlErrors {
     private static final Logger log = LoggerFactory.getLogger(GraphQlErrors.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     static final String INTERNAL_MESSAGE = "Internal error; it has been logged.";
+    static final String UNAVAILABLE_MESSAGE = "The service cannot reach its database right now; nothing was done. Retry shortly.";
 
     private GraphQlErrors() {
     }
@@ -48,6 +50,12 @@ public final class GraphQlErrors {
         if (cause instanceof AccessDeniedException) {
             return error(ErrorCode.FORBIDDEN, "You may not do this.", env);
         }
+        SQLException unreachable = DatabaseUnavailable.cause(cause);
+        if (unreachable != null) {
+            // Expected while PostgreSQL restarts or fails over: one line, no stack, no detail to the client.
+            log.warn("Database unavailable{}: {}", env == null ? "" : " in " + env.getExecutionStepInfo().getPath(), unreachable.getMessage());
+            return error(ErrorCode.SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE, env);
+        }
         if (env != null) {
             log.error("Unexpected failure in {}", env.getExecutionStepInfo().getPath(), cause);
         } else {
@@ -67,7 +75,7 @@ public final class GraphQlErrors {
             case FORBIDDEN -> ErrorType.FORBIDDEN;
             case NOT_FOUND -> ErrorType.NOT_FOUND;
             case BAD_USER_INPUT, CURSOR_EXPIRED, SLOW_CONSUMER -> ErrorType.BAD_REQUEST;
-            case INTERNAL -> ErrorType.INTERNAL_ERROR;
+            case SERVICE_UNAVAILABLE, INTERNAL -> ErrorType.INTERNAL_ERROR;
         };
     }
 
