@@ -14,9 +14,10 @@ public final class OrderGraphException extends RuntimeException {
 
     /**
      * Codes after which the same request may succeed later: a subscriber that fell behind, an unexpected
-     * failure, and a subgraph that went away or is restarting ({@code DOWNSTREAM_SERVICE_ERROR}).
+     * failure, a subgraph that went away or is restarting ({@code DOWNSTREAM_SERVICE_ERROR}), and one
+     * that cannot reach its database for now ({@code SERVICE_UNAVAILABLE}).
      */
-    static final Set<String> TRANSIENT_CODES = Set.of("SLOW_CONSUMER", "INTERNAL", "DOWNSTREAM_SERVICE_ERROR");
+    static final Set<String> TRANSIENT_CODES = Set.of("SLOW_CONSUMER", "INTERNAL", "DOWNSTREAM_SERVICE_ERROR", "SERVICE_UNAVAILABLE");
 
     private final String code;
     private final transient List<ResponseError> errors;
