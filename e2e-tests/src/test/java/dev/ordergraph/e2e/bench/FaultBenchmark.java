@@ -1,6 +1,8 @@
 package dev.ordergraph.e2e.bench;
 
+import dev.ordergraph.e2e.support.GraphQlClient;
 import dev.ordergraph.e2e.support.GraphQlWsClient;
+import dev.ordergraph.e2e.support.LoadRun;
 import dev.ordergraph.e2e.support.Stack;
 import dev.ordergraph.e2e.support.TestData;
 import dev.ordergraph.e2e.support.Tokens;
@@ -82,6 +84,62 @@ class FaultBenchmark {
         System.out.println("==== FaultBenchmark: orders-service kill -9 to health UP (ms): " + Arrays.toString(upMillis));
         new Target("fault: orders-service kill -9 to health UP, worst of 3", 10_000, "ms")
                 .report(sorted[rounds - 1], "median %d ms".formatted(sorted[rounds / 2]));
+    }
+
+    /**
+     * Costlier operations are refused before they run ({@code MAX_COST}); this is what the costliest allowed
+     * ones do to everybody else. A viewer's small page, c=1, alone and then while two staff clients loop
+     * a query of two aliased nested pages (a user's 100 orders, each order's user's 100 orders: 40,804
+     * objects estimated, just under {@code MAX_COST}; 20,000 order nodes returned).
+     */
+    @Test
+    void anotherClientsLatencyHoldsWhileTheCostliestAllowedQueriesRun() throws Exception {
+        Stack stack = Stack.get();
+        long heavyUser = TestData.user("costly");
+        TestData.orders(heavyUser, 100, LocalDate.of(2029, 6, 1), "PAID");
+        long viewer = TestData.user("bystander");
+        TestData.orders(viewer, 10, LocalDate.of(2029, 6, 1), "UNPAID");
+        String nested = "user(id: \"%s\") { orders(first: 100) { edges { node { id user { orders(first: 100) { edges { node { id state } } } } } } } }"
+                .formatted(TestData.globalId("User", heavyUser));
+        String costly = "{ a: " + nested + " b: " + nested + " }";
+        GraphQlClient staff = new GraphQlClient(stack.gatewayUrl(), Tokens.staff(heavyUser));
+        GraphQlClient bystander = new GraphQlClient(stack.gatewayUrl(), Tokens.viewer(viewer));
+        String page = "{ orders(first: 10) { edges { node { id state date } } } }";
+        java.util.function.Supplier<Boolean> small = () -> bystander.execute(page).data().path("orders").path("edges").size() == 10;
+
+        GraphQlClient.Response probe = staff.execute(costly);
+        assertThat(probe.errors().isMissingNode() || probe.errors().isEmpty()).as("allowed: " + probe.body().substring(0, Math.min(300, probe.body().length()))).isTrue();
+        assertThat(probe.body().length()).as("bytes of one costly answer").isGreaterThan(500_000);
+
+        LoadRun.Result alone = LoadRun.run("bystander's page, alone", 1, Duration.ofSeconds(5), Duration.ofSeconds(15), small);
+        java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong costlyDone = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong costlyNanos = new java.util.concurrent.atomic.AtomicLong();
+        java.util.List<Thread> heavy = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            heavy.add(Thread.ofVirtual().start(() -> {
+                while (loading.get()) {
+                    long t0 = System.nanoTime();
+                    staff.execute(costly);
+                    costlyNanos.addAndGet(System.nanoTime() - t0);
+                    costlyDone.incrementAndGet();
+                }
+            }));
+        }
+        LoadRun.Result loaded;
+        try {
+            loaded = LoadRun.run("bystander's page, 2 costly loops running", 1, Duration.ofSeconds(5), Duration.ofSeconds(15), small);
+        } finally {
+            loading.set(false);
+            for (Thread thread : heavy) {
+                thread.join();
+            }
+        }
+        System.out.println("==== FaultBenchmark: " + alone);
+        System.out.println("==== FaultBenchmark: " + loaded);
+        System.out.println("==== FaultBenchmark: costly query (%d bytes): %d answered, mean %.0f ms"
+                .formatted(probe.body().length(), costlyDone.get(), costlyNanos.get() / 1e6 / Math.max(1, costlyDone.get())));
+        assertThat(loaded.failures()).isZero();
     }
 
     /** The pid of the walsender streaming the service's slot, once there is one. */
