@@ -4,7 +4,6 @@ import com.netflix.graphql.dgs.DgsComponent;
 import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
 import com.netflix.graphql.dgs.DgsMutation;
 import com.netflix.graphql.dgs.InputArgument;
-import dev.ordergraph.orders.changes.OrderRow;
 import dev.ordergraph.orders.generated.DgsConstants;
 import dev.ordergraph.orders.generated.types.CreateOrderInput;
 import dev.ordergraph.orders.generated.types.CreateOrderPayload;

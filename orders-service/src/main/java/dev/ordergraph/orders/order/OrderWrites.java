@@ -1,6 +1,5 @@
 package dev.ordergraph.orders.order;
 
-import dev.ordergraph.orders.changes.OrderRow;
 import dev.ordergraph.orders.generated.types.OrderState;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;

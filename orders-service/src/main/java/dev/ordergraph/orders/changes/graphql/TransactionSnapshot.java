@@ -1,4 +1,4 @@
-package dev.ordergraph.orders.changes;
+package dev.ordergraph.orders.changes.graphql;
 
 import java.util.HashSet;
 import java.util.Set;

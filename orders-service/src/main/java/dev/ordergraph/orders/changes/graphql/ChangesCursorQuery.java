@@ -1,5 +1,7 @@
-package dev.ordergraph.orders.changes;
+package dev.ordergraph.orders.changes.graphql;
 
+import dev.ordergraph.orders.changes.capture.ChangePosition;
+import dev.ordergraph.orders.changes.feed.ChangeFeed;
 import com.netflix.graphql.dgs.DgsComponent;
 import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
 import com.netflix.graphql.dgs.DgsQuery;
@@ -23,6 +25,6 @@ public class ChangesCursorQuery {
     public String changesCursor(DgsDataFetchingEnvironment env) {
         Viewer.required(env); // like every orders field: signed-in viewers only
         ChangePosition newest = feed.newestPosition();
-        return newest != null ? newest.toCursor() : null;
+        return newest != null ? ChangeCursor.of(newest) : null;
     }
 }

@@ -1,4 +1,6 @@
-package dev.ordergraph.orders.changes;
+package dev.ordergraph.orders.changes.capture.debezium;
+
+import dev.ordergraph.orders.changes.CdcProperties;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,6 @@
-package dev.ordergraph.orders.changes;
+package dev.ordergraph.orders.changes.capture.debezium;
+
+import dev.ordergraph.orders.changes.CdcProperties;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -12,15 +14,13 @@ import org.springframework.stereotype.Component;
 public class ChangeCaptureHealthIndicator extends AbstractHealthIndicator {
 
     private final DebeziumChangeSource source;
-    private final ChangeFeed feed;
     private final ReplicationSlotMonitor slot;
     private final CaptureConnectionWatch connection;
     private final CdcProperties properties;
 
-    public ChangeCaptureHealthIndicator(DebeziumChangeSource source, ChangeFeed feed, ReplicationSlotMonitor slot,
+    public ChangeCaptureHealthIndicator(DebeziumChangeSource source, ReplicationSlotMonitor slot,
                                         CaptureConnectionWatch connection, CdcProperties properties) {
         this.source = source;
-        this.feed = feed;
         this.slot = slot;
         this.connection = connection;
         this.properties = properties;
@@ -54,8 +54,8 @@ public class ChangeCaptureHealthIndicator extends AbstractHealthIndicator {
         if (history.lastRestoredAt() != null) {
             builder.withDetail("lastConnectionRestoredAt", history.lastRestoredAt().toString());
         }
-        if (feed.lastEventAt() != null) {
-            builder.withDetail("lastEventAt", feed.lastEventAt().toString());
+        if (source.lastBatchAt() != null) {
+            builder.withDetail("lastEventAt", source.lastBatchAt().toString());
         }
         if (source.lastError() != null) {
             builder.withDetail("lastError", source.lastError());

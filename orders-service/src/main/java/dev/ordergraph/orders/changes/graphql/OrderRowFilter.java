@@ -1,5 +1,6 @@
-package dev.ordergraph.orders.changes;
+package dev.ordergraph.orders.changes.graphql;
 
+import dev.ordergraph.orders.order.OrderRow;
 import dev.ordergraph.orders.generated.DgsConstants;
 import dev.ordergraph.orders.generated.types.OrderFilter;
 import dev.ordergraph.platform.relay.GlobalId;

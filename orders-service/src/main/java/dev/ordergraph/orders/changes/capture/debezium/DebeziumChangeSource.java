@@ -1,4 +1,8 @@
-package dev.ordergraph.orders.changes;
+package dev.ordergraph.orders.changes.capture.debezium;
+
+import dev.ordergraph.orders.changes.CdcProperties;
+import dev.ordergraph.orders.changes.capture.CapturedChange;
+import dev.ordergraph.orders.changes.capture.ChangeSource;
 
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -8,7 +12,6 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -23,13 +26,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs Debezium's embedded engine on the {@code orders} table for as long as the application runs,
- * on its own thread, and feeds what it reads to the {@link ChangeFeed}. If the engine stops with an
- * error (the database restarted, the replication connection was killed) it is started again after
- * a pause; it resumes from its stored offset, so nothing committed meanwhile is lost.
+ * Reads the replication slot with Debezium's embedded engine, on its own thread, and hands each batch
+ * of {@code orders} changes to the handler; the engine commits its offset (kept in PostgreSQL) once the
+ * handler returns. If the engine stops with an error (the database restarted, the replication
+ * connection was killed) it is started again after a pause; it resumes from its stored offset, so
+ * nothing committed meanwhile is lost.
  */
 @Component
-public class DebeziumChangeSource implements SmartLifecycle {
+public class DebeziumChangeSource implements ChangeSource {
 
     /** Engine states, as health reports them. */
     public enum State { STOPPED, STARTING, RUNNING, RESTARTING, FAILED }
@@ -38,36 +42,31 @@ public class DebeziumChangeSource implements SmartLifecycle {
 
     private final CdcProperties properties;
     private final DataSourceProperties dataSource;
-    private final ChangeFeed feed;
-    private final ChangeLogStore changeLog;
     private final ExecutorService engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "debezium-orders"));
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "debezium-restart"));
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private volatile State state = State.STOPPED;
     private volatile String lastError;
     private volatile Instant startedAt;
+    private volatile Instant lastBatchAt;
     private volatile boolean running;
-    private static final int TRIM_EVERY = 1000;
-    /** Changes below this sequence are gone from the stored window (engine thread only). */
-    private long trimmedBelow;
-    /** The previous change's position, to number changes sharing one WAL record (engine thread only). */
-    private ChangePosition previous;
+    private volatile Handler handler;
+    /** Numbers changes that share one WAL record (engine thread only). */
+    private final RecordOrdinals ordinals = new RecordOrdinals();
 
-    public DebeziumChangeSource(CdcProperties properties, DataSourceProperties dataSource, ChangeFeed feed, ChangeLogStore changeLog) {
+    public DebeziumChangeSource(CdcProperties properties, DataSourceProperties dataSource) {
         this.properties = properties;
         this.dataSource = dataSource;
-        this.feed = feed;
-        this.changeLog = changeLog;
     }
 
     @Override
-    public void start() {
+    public void start(Handler handler) {
         if (!properties.enabled()) {
             log.info("Change data capture is disabled (ordergraph.cdc.enabled=false): subscriptions receive nothing");
             return;
         }
+        this.handler = handler;
         running = true;
-        feed.restore(changeLog.loadRecent(properties.replayWindow()));
         launch();
     }
 
@@ -82,19 +81,7 @@ public class DebeziumChangeSource implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        feed.completeAll();
         state = State.STOPPED;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public int getPhase() {
-        // Stop before the web server's graceful shutdown (phase MAX - 1024), so subscribers see completion.
-        return Integer.MAX_VALUE - 2048;
     }
 
     public State state() {
@@ -109,13 +96,18 @@ public class DebeziumChangeSource implements SmartLifecycle {
         return startedAt;
     }
 
+    /** When the engine last handed over a batch with a change of {@code orders}; {@code null} before. */
+    public Instant lastBatchAt() {
+        return lastBatchAt;
+    }
+
     public String slotName() {
         return properties.slotName();
     }
 
     private void launch() {
         state = State.STARTING;
-        previous = null; // a restarted engine redelivers whole records: number them from the start again
+        ordinals.reset(); // a restarted engine redelivers whole records: number them from the start again
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(engineProperties())
                 .notifying(this::handleBatch)
@@ -135,26 +127,16 @@ public class DebeziumChangeSource implements SmartLifecycle {
 
     private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
                              DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
-        List<OrderChangeEvent> events = new ArrayList<>(records.size());
+        List<CapturedChange> changes = new ArrayList<>(records.size());
         for (RecordChangeEvent<SourceRecord> record : records) {
-            OrderChangeEvent event = ChangeRecordDecoder.decode(record.record());
-            if (event != null) {
-                if (event.position().sameRecord(previous)) {
-                    event = event.at(previous.nextInRecord());
-                }
-                previous = event.position();
-                events.add(event);
+            CapturedChange change = ChangeRecordDecoder.decode(record.record());
+            if (change != null) {
+                changes.add(ordinals.number(change));
             }
         }
-        List<OrderChangeEvent> published = feed.publish(events);
-        if (!published.isEmpty()) {
-            // After the subscribers have them (latency first), before the engine commits its offset.
-            changeLog.append(published);
-            long oldest = feed.oldestSequence();
-            if (oldest - trimmedBelow > TRIM_EVERY) {
-                changeLog.trimThrough(oldest - 1); // forget what fell out of the window, a thousand at a time
-                trimmedBelow = oldest;
-            }
+        if (!changes.isEmpty()) {
+            handler.accept(changes);
+            lastBatchAt = Instant.now();
         }
         for (RecordChangeEvent<SourceRecord> record : records) {
             committer.markProcessed(record);

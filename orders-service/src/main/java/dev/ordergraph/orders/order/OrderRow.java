@@ -1,13 +1,11 @@
-package dev.ordergraph.orders.changes;
+package dev.ordergraph.orders.order;
 
 import dev.ordergraph.orders.generated.types.Order;
 import dev.ordergraph.orders.generated.types.OrderState;
-import dev.ordergraph.orders.order.OrderKeyset;
-import dev.ordergraph.orders.order.OrderMapper;
 
 import java.time.LocalDate;
 
-/** One image of an {@code orders} row as the log carried it: everything permissions and filters need. */
+/** One image of an {@code orders} row, as a query read it or the log carried it: everything permissions and filters need. */
 public record OrderRow(long id, LocalDate date, OrderState state, long userId) {
 
     public Order toGraphQl() {

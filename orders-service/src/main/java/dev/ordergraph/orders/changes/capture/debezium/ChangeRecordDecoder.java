@@ -1,6 +1,9 @@
-package dev.ordergraph.orders.changes;
+package dev.ordergraph.orders.changes.capture.debezium;
 
-import dev.ordergraph.orders.generated.types.ChangeAction;
+import dev.ordergraph.orders.changes.capture.CapturedChange;
+import dev.ordergraph.orders.changes.capture.ChangePosition;
+import dev.ordergraph.orders.order.OrderRow;
+
 import dev.ordergraph.orders.generated.types.OrderState;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -9,7 +12,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 
 /**
- * Turns Debezium's records for {@code public.orders} into {@link OrderChangeEvent}s, once per change.
+ * Turns Debezium's records for {@code public.orders} into {@link CapturedChange}s, once per change.
  * Heartbeats, tombstones and anything that is not a row change of {@code orders} decode to {@code null}.
  */
 final class ChangeRecordDecoder {
@@ -17,7 +20,7 @@ final class ChangeRecordDecoder {
     private ChangeRecordDecoder() {
     }
 
-    static OrderChangeEvent decode(SourceRecord record) {
+    static CapturedChange decode(SourceRecord record) {
         if (!(record.value() instanceof Struct value) || value.schema().field("op") == null) {
             return null; // tombstone or heartbeat
         }
@@ -25,18 +28,12 @@ final class ChangeRecordDecoder {
         if (!"orders".equals(source.getString("table"))) {
             return null;
         }
-        ChangeAction action = switch (value.getString("op")) {
-            case "c", "r" -> ChangeAction.CREATED;
-            case "u" -> ChangeAction.UPDATED;
-            case "d" -> ChangeAction.DELETED;
+        return switch (value.getString("op")) {
+            case "c", "r", "u", "d" -> new CapturedChange(row(value.getStruct("before")), row(value.getStruct("after")),
+                    new ChangePosition(source.getInt64("txId"), source.getInt64("lsn"), 0),
+                    Instant.ofEpochMilli(source.getInt64("ts_ms")));
             default -> null; // truncate and messages carry no row
         };
-        if (action == null) {
-            return null;
-        }
-        return new OrderChangeEvent(action, row(value.getStruct("before")), row(value.getStruct("after")),
-                new ChangePosition(source.getInt64("txId"), source.getInt64("lsn"), 0),
-                Instant.ofEpochMilli(source.getInt64("ts_ms")), 0);
     }
 
     private static OrderRow row(Struct row) {

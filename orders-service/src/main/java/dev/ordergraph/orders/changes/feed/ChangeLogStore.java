@@ -1,6 +1,9 @@
-package dev.ordergraph.orders.changes;
+package dev.ordergraph.orders.changes.feed;
 
-import dev.ordergraph.orders.generated.types.ChangeAction;
+import dev.ordergraph.orders.changes.capture.CapturedChange;
+import dev.ordergraph.orders.changes.capture.ChangePosition;
+import dev.ordergraph.orders.order.OrderRow;
+
 import dev.ordergraph.orders.generated.types.OrderState;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -30,27 +33,28 @@ class ChangeLogStore {
     }
 
     /** The newest {@code limit} changes, oldest first. */
-    List<OrderChangeEvent> loadRecent(int limit) {
-        List<OrderChangeEvent> events = new ArrayList<>(jdbc.query("""
+    List<SequencedChange> loadRecent(int limit) {
+        List<SequencedChange> events = new ArrayList<>(jdbc.query("""
                 select sequence, tx_id, lsn, ordinal, action, before_id, before_date, before_state, before_user_id,
                        after_id, after_date, after_state, after_user_id, committed_at
                 from order_change_log order by sequence desc limit ?""", (rs, i) -> read(rs), limit));
         return events.reversed();
     }
 
-    void append(List<OrderChangeEvent> events) {
+    void append(List<SequencedChange> events) {
         jdbc.batchUpdate("""
                 insert into order_change_log (sequence, tx_id, lsn, ordinal, action, before_id, before_date, before_state,
                     before_user_id, after_id, after_date, after_state, after_user_id, committed_at)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing""", events, 1000, (ps, e) -> {
+            CapturedChange change = e.change();
             ps.setLong(1, e.sequence());
-            ps.setLong(2, e.position().txId());
-            ps.setLong(3, e.position().lsn());
-            ps.setInt(4, e.position().ordinal());
-            ps.setString(5, e.action().name());
-            write(ps, 6, e.before());
-            write(ps, 10, e.after());
-            ps.setTimestamp(14, Timestamp.from(e.committedAt()));
+            ps.setLong(2, change.position().txId());
+            ps.setLong(3, change.position().lsn());
+            ps.setInt(4, change.position().ordinal());
+            ps.setString(5, action(change)); // for people reading the table; the row images decide
+            write(ps, 6, change.before());
+            write(ps, 10, change.after());
+            ps.setTimestamp(14, Timestamp.from(change.committedAt()));
         });
     }
 
@@ -73,10 +77,13 @@ class ChangeLogStore {
         }
     }
 
-    private static OrderChangeEvent read(ResultSet rs) throws SQLException {
-        return new OrderChangeEvent(ChangeAction.valueOf(rs.getString(5)), row(rs, 6), row(rs, 10),
-                new ChangePosition(rs.getLong(2), rs.getLong(3), rs.getInt(4)),
-                rs.getTimestamp(14).toInstant(), rs.getLong(1));
+    private static String action(CapturedChange change) {
+        return change.before() == null ? "CREATED" : change.after() == null ? "DELETED" : "UPDATED";
+    }
+
+    private static SequencedChange read(ResultSet rs) throws SQLException {
+        return new SequencedChange(rs.getLong(1), new CapturedChange(row(rs, 6), row(rs, 10),
+                new ChangePosition(rs.getLong(2), rs.getLong(3), rs.getInt(4)), rs.getTimestamp(14).toInstant()));
     }
 
     private static OrderRow row(ResultSet rs, int first) throws SQLException {

@@ -1,5 +1,9 @@
-package dev.ordergraph.orders.changes;
+package dev.ordergraph.orders.changes.graphql;
 
+import dev.ordergraph.orders.changes.capture.ChangePosition;
+import dev.ordergraph.orders.changes.feed.ChangeFeed;
+import dev.ordergraph.orders.changes.feed.Route;
+import dev.ordergraph.orders.order.OrderRow;
 import com.netflix.graphql.dgs.DgsComponent;
 import com.netflix.graphql.dgs.DgsDataFetchingEnvironment;
 import com.netflix.graphql.dgs.DgsSubscription;
@@ -48,20 +52,20 @@ public class OrderChangeSubscriptions {
     public Publisher<OrderChange> orderChanged(@InputArgument String id, @InputArgument String after, DgsDataFetchingEnvironment env) {
         Viewer viewer = Viewer.required(env);
         long orderId = GlobalId.decode(id, DgsConstants.ORDER.TYPE_NAME);
-        ChangePosition position = ChangePosition.fromCursor(after);
+        ChangePosition position = ChangeCursor.parse(after);
         return Mono.fromCallable(() -> orders.findById(orderId).filter(order -> viewer.canSee(order.getUserId())).isPresent())
                 .subscribeOn(Schedulers.boundedElastic()) // a blocking read, off the WebSocket's thread
                 .flatMapMany(visible -> visible
-                        ? feed.subscribe(new ChangeSubscriber.Route.ByOrder(orderId), viewer, row -> true, position)
+                        ? feed.subscribe(new Route.ByOrder(orderId), position, new ChangeView(viewer, row -> true))
                         : Flux.error(new ApiException(ErrorCode.NOT_FOUND, "There is no order with this ID that you may see.")))
-                .map(ChangeSubscriber.Delivery::change);
+                .map(ChangeView.Delivery::change);
     }
 
     @DgsSubscription
     public Publisher<OrderChange> orderChanges(@InputArgument OrderFilter filter, @InputArgument String after, DgsDataFetchingEnvironment env) {
         Viewer viewer = Viewer.required(env);
-        return feed.subscribe(routeOf(viewer, filter), viewer, OrderRowFilter.of(filter), ChangePosition.fromCursor(after))
-                .map(ChangeSubscriber.Delivery::change);
+        return feed.subscribe(routeOf(viewer, filter), ChangeCursor.parse(after), new ChangeView(viewer, OrderRowFilter.of(filter)))
+                .map(ChangeView.Delivery::change);
     }
 
     /**
@@ -72,21 +76,22 @@ public class OrderChangeSubscriptions {
     public Publisher<OrderChangeBatch> orderChangeBatches(@InputArgument OrderFilter filter, @InputArgument String after,
                                                           DgsDataFetchingEnvironment env) {
         Viewer viewer = Viewer.required(env);
-        return feed.subscribeBatches(routeOf(viewer, filter), viewer, OrderRowFilter.of(filter), ChangePosition.fromCursor(after))
+        return feed.subscribeBatches(routeOf(viewer, filter), ChangeCursor.parse(after),
+                        new ChangeView(viewer, OrderRowFilter.of(filter)), ChangeView.Delivery::estimatedBytes)
                 .map(OrderChangeSubscriptions::batch);
     }
 
-    private static OrderChangeBatch batch(List<ChangeSubscriber.Delivery> deliveries) {
-        List<OrderChange> changes = deliveries.stream().map(ChangeSubscriber.Delivery::change).toList();
+    private static OrderChangeBatch batch(List<ChangeView.Delivery> deliveries) {
+        List<OrderChange> changes = deliveries.stream().map(ChangeView.Delivery::change).toList();
         return OrderChangeBatch.newBuilder().changes(changes).cursor(changes.getLast().getCursor()).build();
     }
 
     /** Viewers are indexed by themselves; staff by the owner their filter pins, or not at all. */
-    private static ChangeSubscriber.Route routeOf(Viewer viewer, OrderFilter filter) {
+    private static Route routeOf(Viewer viewer, OrderFilter filter) {
         Long owner = OrderRowFilter.owner(filter);
-        return !viewer.staff() ? new ChangeSubscriber.Route.ByOwner(viewer.userId())
-                : owner != null ? new ChangeSubscriber.Route.ByOwner(owner)
-                : new ChangeSubscriber.Route.All();
+        return !viewer.staff() ? new Route.ByOwner(viewer.userId())
+                : owner != null ? new Route.ByOwner(owner)
+                : new Route.All();
     }
 
     /**
@@ -97,8 +102,8 @@ public class OrderChangeSubscriptions {
     @DgsSubscription
     public Publisher<Order> getOrder(DgsDataFetchingEnvironment env) {
         Viewer viewer = Viewer.required(env);
-        ChangeSubscriber.Route route = viewer.staff() ? new ChangeSubscriber.Route.All() : new ChangeSubscriber.Route.ByOwner(viewer.userId());
-        Flux<ChangeSubscriber.Delivery> live = feed.subscribe(route, viewer, row -> true, null);
+        Route route = viewer.staff() ? new Route.All() : new Route.ByOwner(viewer.userId());
+        Flux<ChangeView.Delivery> live = feed.subscribe(route, null, new ChangeView(viewer, row -> true));
         return Mono.fromCallable(() -> newestOrder.newestVisibleTo(viewer))
                 .flatMapMany(start -> {
                     AtomicReference<Order> current = new AtomicReference<>(start.newest() == null ? null : start.newest().toGraphQl());

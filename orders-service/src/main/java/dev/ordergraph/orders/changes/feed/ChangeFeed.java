@@ -1,0 +1,240 @@
+package dev.ordergraph.orders.changes.feed;
+
+import dev.ordergraph.orders.changes.CdcProperties;
+import dev.ordergraph.orders.changes.capture.CapturedChange;
+import dev.ordergraph.orders.changes.capture.ChangePosition;
+import dev.ordergraph.orders.changes.capture.ChangeSource;
+import dev.ordergraph.platform.errors.ApiException;
+import dev.ordergraph.platform.errors.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+
+/**
+ * Takes the changes its {@link ChangeSource} captures, numbers them in commit order, keeps each once in
+ * the {@link ChangeWindow} (and on disk, so the window outlives a restart), and wakes only the
+ * subscribers indexed under a change's order, its old and new owner, and staff: the cost of a change
+ * grows with the subscribers it matches, not with all subscribers. What a subscriber makes of a change
+ * (visibility, filters, the payload) is the caller's view; the feed knows nothing of GraphQL.
+ */
+@Component
+public class ChangeFeed implements SmartLifecycle {
+
+    /** The stored window is trimmed once this many changes have left the one in memory. */
+    private static final int TRIM_EVERY = 1000;
+
+    private final ChangeSource source;
+    private final ChangeLogStore store;
+    private final CdcProperties properties;
+    private final ChangeWindow window;
+    private final Map<Route, Set<FeedSubscriber<?, ?>>> subscribers = new ConcurrentHashMap<>();
+    private final Counter events;
+    private final Counter duplicates;
+    private final Timer commitToPublish;
+    private final Timer commitToSend;
+    /** Hands changes to clients on virtual threads, so a client's blocking write never holds the feed. */
+    private final Scheduler delivery = Schedulers.fromExecutorService(Executors.newVirtualThreadPerTaskExecutor(), "order-changes");
+    /** Changes below this sequence are gone from the stored window (the source's thread only). */
+    private long trimmedBelow;
+    private volatile boolean running;
+
+    public ChangeFeed(ChangeSource source, ChangeLogStore store, CdcProperties properties, MeterRegistry registry) {
+        this.source = source;
+        this.store = store;
+        this.properties = properties;
+        this.window = new ChangeWindow(properties.replayWindow());
+        this.events = Counter.builder("ordergraph.changes.events").description("Order changes published to subscribers").register(registry);
+        this.duplicates = Counter.builder("ordergraph.changes.duplicates").description("Redelivered changes dropped").register(registry);
+        this.commitToPublish = Timer.builder("ordergraph.changes.lag").description("From commit to publish to subscribers")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.commitToSend = Timer.builder("ordergraph.changes.send.lag")
+                .description("From commit to hand-over to a subscriber's transport (WebSocket or SSE), per subscriber; includes replays of after:")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        registry.gauge("ordergraph.subscriptions.active", subscribers, s -> s.values().stream().mapToInt(Set::size).sum());
+    }
+
+    /** Restores the window the previous process left, then starts capturing. */
+    @Override
+    public void start() {
+        running = true;
+        if (properties.enabled()) {
+            window.restore(store.loadRecent(properties.replayWindow()));
+            trimmedBelow = window.oldest();
+        }
+        source.start(this::publish);
+    }
+
+    /** Stops capturing, then completes every subscription so clients know to resume elsewhere. */
+    @Override
+    public void stop() {
+        source.stop();
+        subscribers.values().forEach(set -> List.copyOf(set).forEach(FeedSubscriber::complete));
+        delivery.dispose();
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // Stop before the web server's graceful shutdown (phase MAX - 1024), so subscribers see completion.
+        return Integer.MAX_VALUE - 2048;
+    }
+
+    /**
+     * One captured batch, in commit order: new changes go to their subscribers first (latency), then to
+     * the stored window, before the source acknowledges the batch. Repeats of changes the window still
+     * holds (the source's redelivery after a restart) are dropped.
+     */
+    void publish(List<CapturedChange> batch) {
+        List<SequencedChange> published = new ArrayList<>(batch.size());
+        window.locked(() -> {
+            for (CapturedChange change : batch) {
+                SequencedChange sequenced = window.append(change);
+                if (sequenced == null) {
+                    duplicates.increment();
+                    continue;
+                }
+                published.add(sequenced);
+                wake(sequenced);
+                events.increment();
+                commitToPublish.record(Duration.between(change.committedAt(), Instant.now()));
+            }
+            return null;
+        });
+        if (!published.isEmpty()) {
+            store.append(published);
+            long oldest = window.oldest();
+            if (oldest - trimmedBelow > TRIM_EVERY) {
+                store.trimThrough(oldest - 1); // forget what fell out of the window, a thousand at a time
+                trimmedBelow = oldest;
+            }
+        }
+    }
+
+    /**
+     * The position of the newest change published, {@code null} before the first. A client that reads it
+     * before reading orders and subscribes {@code after} it misses nothing committed after its read.
+     */
+    public ChangePosition newestPosition() {
+        return window.newestPosition();
+    }
+
+    /**
+     * Opens a subscription that sends one change per message, starting after {@code after} (replayed
+     * from the window) or, without it, with the next change. Registration and the position it starts
+     * reading from are fixed under the window's lock, so no change falls between them.
+     *
+     * @param view what the subscriber makes of a change, {@code null} when it is not for them
+     * @throws ApiException {@code CURSOR_EXPIRED} when the window no longer holds {@code after}
+     */
+    public <D> Flux<D> subscribe(Route route, ChangePosition after, Function<SequencedChange, D> view) {
+        return open(route, after, timed(view), new Packing.OnePerMessage<Sent<D>>()).map(Sent::delivery);
+    }
+
+    /**
+     * Opens a subscription that sends what has accumulated for it, in batches within the configured
+     * bounds ({@code bytes} estimates a delivery's size); otherwise as {@link #subscribe}.
+     */
+    public <D> Flux<List<D>> subscribeBatches(Route route, ChangePosition after, Function<SequencedChange, D> view,
+                                               ToLongFunction<D> bytes) {
+        var packing = new Packing.Batches<Sent<D>>(properties.batchMaxChanges(), properties.batchMaxBytes().toBytes(),
+                sent -> bytes.applyAsLong(sent.delivery()));
+        return open(route, after, timed(view), packing).map(batch -> batch.stream().map(Sent::delivery).toList());
+    }
+
+    /** A delivery with its change's commit time, to time the hand-over to the client's transport. */
+    private record Sent<D>(D delivery, Instant committedAt) {
+    }
+
+    private <D> Function<SequencedChange, Sent<D>> timed(Function<SequencedChange, D> view) {
+        return change -> {
+            D delivery = view.apply(change);
+            return delivery == null ? null : new Sent<>(delivery, change.change().committedAt());
+        };
+    }
+
+    private <D, T> Flux<T> open(Route route, ChangePosition after, Function<SequencedChange, D> view, Packing<D, T> packing) {
+        FeedSubscriber<D, T> subscriber = window.locked(() -> {
+            long newest = window.newest();
+            long first = (after == null ? newest : replayStart(after)) + 1;
+            FeedSubscriber<D, T> created = new FeedSubscriber<>(window, route, view, packing, first, first <= newest,
+                    Math.min(properties.maxLag(), window.capacity()));
+            subscribers.compute(route, (r, set) -> {
+                Set<FeedSubscriber<?, ?>> indexed = set != null ? set : ConcurrentHashMap.newKeySet();
+                indexed.add(created);
+                return indexed;
+            });
+            return created;
+        });
+        return subscriber.flux(delivery)
+                .doOnNext(message -> recordSent(message))
+                .doFinally(signal -> forget(subscriber));
+    }
+
+    private void recordSent(Object message) {
+        Instant now = Instant.now();
+        if (message instanceof Sent<?> one) {
+            commitToSend.record(Duration.between(one.committedAt(), now));
+        } else if (message instanceof List<?> batch) {
+            batch.forEach(sent -> commitToSend.record(Duration.between(((Sent<?>) sent).committedAt(), now)));
+        }
+    }
+
+    /** The sequence after which to replay for {@code after}, or {@code CURSOR_EXPIRED}. */
+    private long replayStart(ChangePosition after) {
+        Long known = window.sequenceOf(after);
+        if (known != null) {
+            return known;
+        }
+        throw new ApiException(ErrorCode.CURSOR_EXPIRED,
+                "This cursor is older than the changes the service still holds; subscribe again without 'after'.");
+    }
+
+    /** Wakes the subscribers {@code change} may concern (under the window's lock, in commit order). */
+    private void wake(SequencedChange change) {
+        Set<FeedSubscriber<?, ?>> targets = new LinkedHashSet<>();
+        for (Route route : Route.of(change.change())) {
+            Set<FeedSubscriber<?, ?>> indexed = subscribers.get(route);
+            if (indexed != null) {
+                targets.addAll(indexed);
+            }
+        }
+        long newest = window.newest();
+        for (FeedSubscriber<?, ?> subscriber : targets) {
+            if (subscriber.closed()) {
+                forget(subscriber); // cut off before its client ever subscribed
+            } else {
+                subscriber.wake(change.sequence(), newest);
+            }
+        }
+    }
+
+    private void forget(FeedSubscriber<?, ?> subscriber) {
+        // Atomic per route, so an empty set is dropped without racing a new subscriber's compute().
+        subscribers.computeIfPresent(subscriber.route(), (route, set) -> {
+            set.remove(subscriber);
+            return set.isEmpty() ? null : set;
+        });
+    }
+}

@@ -1,0 +1,88 @@
+package dev.ordergraph.orders.changes.feed;
+
+import dev.ordergraph.orders.changes.CdcProperties;
+import dev.ordergraph.orders.changes.capture.CapturedChange;
+import dev.ordergraph.orders.changes.capture.ChangePosition;
+import dev.ordergraph.orders.changes.capture.ChangeSource;
+import dev.ordergraph.orders.generated.types.OrderState;
+import dev.ordergraph.orders.order.OrderRow;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.springframework.util.unit.DataSize;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** A feed with an in-memory stored window and no real source, and changes to publish to it. */
+final class Changes {
+
+    private Changes() {
+    }
+
+    /** The stored window in memory: what a restarted feed restores from. */
+    static final class MemoryStore extends ChangeLogStore {
+        final List<SequencedChange> stored = new ArrayList<>();
+
+        MemoryStore() {
+            super(null);
+        }
+
+        @Override
+        List<SequencedChange> loadRecent(int limit) {
+            return List.copyOf(stored.subList(Math.max(0, stored.size() - limit), stored.size()));
+        }
+
+        @Override
+        void append(List<SequencedChange> events) {
+            stored.addAll(events);
+        }
+
+        @Override
+        void trimThrough(long sequence) {
+            stored.removeIf(change -> change.sequence() <= sequence);
+        }
+    }
+
+    /** A source that hands nothing over by itself: the tests publish. */
+    static final ChangeSource QUIET = new ChangeSource() {
+        @Override
+        public void start(Handler handler) {
+        }
+
+        @Override
+        public void stop() {
+        }
+    };
+
+    static ChangeFeed feed(int window, int maxLag, int maxChanges, DataSize maxBytes, ChangeLogStore store) {
+        CdcProperties properties = new CdcProperties(true, "s", "p", Duration.ofMillis(10), Duration.ofSeconds(10), "t",
+                window, maxLag, Duration.ofSeconds(2), Duration.ofMillis(200), maxChanges, maxBytes);
+        ChangeFeed feed = new ChangeFeed(QUIET, store, properties, new SimpleMeterRegistry());
+        feed.start();
+        return feed;
+    }
+
+    static ChangeFeed feed() {
+        return feed(20_000, 20_000, 1000, DataSize.ofMegabytes(1), new MemoryStore());
+    }
+
+    static OrderRow row(long id, long owner) {
+        return new OrderRow(id, LocalDate.of(2026, 1, 1), OrderState.UNPAID, owner);
+    }
+
+    /** Inserts of orders {@code firstId} on, each its own WAL record. */
+    static List<CapturedChange> inserts(long firstId, int count, long owner) {
+        List<CapturedChange> changes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long id = firstId + i;
+            changes.add(new CapturedChange(null, row(id, owner), new ChangePosition(7, 1000 + id, 0), Instant.now()));
+        }
+        return changes;
+    }
+
+    /** A view that takes every change and shows its order id. */
+    static final Function<SequencedChange, Long> ORDER_ID = change -> change.change().orderId();
+}
