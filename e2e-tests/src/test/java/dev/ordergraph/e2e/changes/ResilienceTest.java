@@ -79,12 +79,33 @@ class ResilienceTest extends ChangeTest {
     @Test
     void aCursorTheServiceNoLongerHoldsIsACursorExpiredError() {
         long owner = TestData.user("expired");
-        String unknown = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("changes|1|1|0".getBytes());
+        String unknown = TestData.changeCursor(1, 1, 0); // sealed like the service's own, for a change it never held
         try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), ChangeStreamTest.CHANGES,
                 Map.of("after", unknown))) {
             JsonNode message = client.poll(WAIT);
             assertThat(message).as("an error message").isNotNull();
             assertThat(message.toString()).contains("CURSOR_EXPIRED");
+        }
+    }
+
+    @Test
+    void aCursorTheServiceDidNotIssueIsBadUserInputAndItsCursorsShowNoLogPosition() {
+        long owner = TestData.user("forged");
+        // What cursors looked like when they carried the transaction and WAL position in clear.
+        String clear = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("changes|1|1|0".getBytes());
+        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), ChangeStreamTest.CHANGES,
+                Map.of("after", clear))) {
+            JsonNode message = client.poll(WAIT);
+            assertThat(message).as("an error message").isNotNull();
+            assertThat(message.toString()).contains("BAD_USER_INPUT");
+        }
+        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), ChangeStreamTest.CHANGES, Map.of())) {
+            awaitSubscribed(1);
+            TestData.orders(owner, 1, LocalDate.of(2026, 10, 4), "PAID");
+            String cursor = client.awaitData(1, WAIT).getFirst().path("orderChanges").path("cursor").asString();
+            String decoded = new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(decoded).doesNotContain("changes", "|");
+            assertThat(cursor).hasSize(64); // 48 sealed bytes
         }
     }
 

@@ -64,6 +64,33 @@ public final class TestData {
         return Base64.getEncoder().encodeToString((type + ":" + id).getBytes());
     }
 
+    /**
+     * A change cursor for a log position, sealed as orders-service seals them (AES-GCM, the nonce an
+     * HMAC of the position, keys derived from the token secret the test stack shares): how a test names
+     * a change the service never held, since a cursor cannot be forged without the key.
+     */
+    public static String changeCursor(long txId, long lsn, int ordinal) {
+        try {
+            byte[] plain = java.nio.ByteBuffer.allocate(20).putLong(txId).putLong(lsn).putInt(ordinal).array();
+            javax.crypto.Mac nonces = javax.crypto.Mac.getInstance("HmacSHA256");
+            nonces.init(new javax.crypto.spec.SecretKeySpec(derive("change-cursor-nonce"), "HmacSHA256"));
+            byte[] nonce = java.util.Arrays.copyOf(nonces.doFinal(plain), 12);
+            javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(java.util.Arrays.copyOf(derive("change-cursor-encryption"), 16), "AES"),
+                    new javax.crypto.spec.GCMParameterSpec(128, nonce));
+            byte[] sealed = java.nio.ByteBuffer.allocate(48).put(nonce).put(cipher.doFinal(plain)).array();
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(sealed);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] derive(String purpose) throws java.security.GeneralSecurityException {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(Stack.JWT_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        return mac.doFinal(purpose.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private static long single(PreparedStatement statement) throws SQLException {
         try (ResultSet rs = statement.executeQuery()) {
             rs.next();

@@ -31,6 +31,8 @@ import java.time.Duration;
  * @param batchMaxBytes     a batch closes once its changes' estimated JSON size reaches this (one
  *                          change always fits), so no message outgrows what gateways and browsers
  *                          take in one frame
+ * @param cursorSecret      the key change cursors are encrypted with, the same on every replica; without
+ *                          it, one derived from the HS256 token secret (see {@code ChangeCursors})
  */
 @ConfigurationProperties("ordergraph.cdc")
 public record CdcProperties(
@@ -45,5 +47,6 @@ public record CdcProperties(
         @DefaultValue("2s") Duration restartDelay,
         @DefaultValue("200ms") Duration reconnectDelay,
         @DefaultValue("1000") int batchMaxChanges,
-        @DefaultValue("512KB") DataSize batchMaxBytes) {
+        @DefaultValue("512KB") DataSize batchMaxBytes,
+        String cursorSecret) {
 }

@@ -31,10 +31,12 @@ final class ChangeView implements Function<SequencedChange, ChangeView.Delivery>
 
     private final Viewer viewer;
     private final Predicate<OrderRow> filter;
+    private final ChangeCursors cursors;
 
-    ChangeView(Viewer viewer, Predicate<OrderRow> filter) {
+    ChangeView(Viewer viewer, Predicate<OrderRow> filter, ChangeCursors cursors) {
         this.viewer = viewer;
         this.filter = filter;
+        this.cursors = cursors;
     }
 
     /** This viewer's delivery of {@code sequenced}, or {@code null} when it concerns them not. */
@@ -63,7 +65,7 @@ final class ChangeView implements Function<SequencedChange, ChangeView.Delivery>
         return new Delivery(OrderChange.newBuilder()
                 .action(action)
                 .order(image.toGraphQl())
-                .cursor(ChangeCursor.of(change.position()))
+                .cursor(cursors.of(change.position()))
                 .committedAt(change.committedAt().atOffset(ZoneOffset.UTC))
                 .build(), change.txId());
     }

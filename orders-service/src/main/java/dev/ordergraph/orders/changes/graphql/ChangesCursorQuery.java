@@ -16,15 +16,17 @@ import dev.ordergraph.platform.security.Viewer;
 public class ChangesCursorQuery {
 
     private final ChangeFeed feed;
+    private final ChangeCursors cursors;
 
-    public ChangesCursorQuery(ChangeFeed feed) {
+    public ChangesCursorQuery(ChangeFeed feed, ChangeCursors cursors) {
         this.feed = feed;
+        this.cursors = cursors;
     }
 
     @DgsQuery
     public String changesCursor(DgsDataFetchingEnvironment env) {
         Viewer.required(env); // like every orders field: signed-in viewers only
         ChangePosition newest = feed.newestPosition();
-        return newest != null ? ChangeCursor.of(newest) : null;
+        return newest != null ? cursors.of(newest) : null;
     }
 }

@@ -33,11 +33,13 @@ import java.util.concurrent.atomic.AtomicReference;
 public class OrderChangeSubscriptions {
 
     private final ChangeFeed feed;
+    private final ChangeCursors cursors;
     private final NewestOrderQuery newestOrder;
     private final OrderRepository orders;
 
-    public OrderChangeSubscriptions(ChangeFeed feed, NewestOrderQuery newestOrder, OrderRepository orders) {
+    public OrderChangeSubscriptions(ChangeFeed feed, ChangeCursors cursors, NewestOrderQuery newestOrder, OrderRepository orders) {
         this.feed = feed;
+        this.cursors = cursors;
         this.newestOrder = newestOrder;
         this.orders = orders;
     }
@@ -52,11 +54,11 @@ public class OrderChangeSubscriptions {
     public Publisher<OrderChange> orderChanged(@InputArgument String id, @InputArgument String after, DgsDataFetchingEnvironment env) {
         Viewer viewer = Viewer.required(env);
         long orderId = GlobalId.decode(id, DgsConstants.ORDER.TYPE_NAME);
-        ChangePosition position = ChangeCursor.parse(after);
+        ChangePosition position = cursors.parse(after);
         return Mono.fromCallable(() -> orders.findById(orderId).filter(order -> viewer.canSee(order.getUserId())).isPresent())
                 .subscribeOn(Schedulers.boundedElastic()) // a blocking read, off the WebSocket's thread
                 .flatMapMany(visible -> visible
-                        ? feed.subscribe(new Route.ByOrder(orderId), position, new ChangeView(viewer, row -> true))
+                        ? feed.subscribe(new Route.ByOrder(orderId), position, new ChangeView(viewer, row -> true, cursors))
                         : Flux.error(new ApiException(ErrorCode.NOT_FOUND, "There is no order with this ID that you may see.")))
                 .map(ChangeView.Delivery::change);
     }
@@ -64,7 +66,7 @@ public class OrderChangeSubscriptions {
     @DgsSubscription
     public Publisher<OrderChange> orderChanges(@InputArgument OrderFilter filter, @InputArgument String after, DgsDataFetchingEnvironment env) {
         Viewer viewer = Viewer.required(env);
-        return feed.subscribe(routeOf(viewer, filter), ChangeCursor.parse(after), new ChangeView(viewer, OrderRowFilter.of(filter)))
+        return feed.subscribe(routeOf(viewer, filter), cursors.parse(after), new ChangeView(viewer, OrderRowFilter.of(filter), cursors))
                 .map(ChangeView.Delivery::change);
     }
 
@@ -76,8 +78,8 @@ public class OrderChangeSubscriptions {
     public Publisher<OrderChangeBatch> orderChangeBatches(@InputArgument OrderFilter filter, @InputArgument String after,
                                                           DgsDataFetchingEnvironment env) {
         Viewer viewer = Viewer.required(env);
-        return feed.subscribeBatches(routeOf(viewer, filter), ChangeCursor.parse(after),
-                        new ChangeView(viewer, OrderRowFilter.of(filter)), ChangeView.Delivery::estimatedBytes)
+        return feed.subscribeBatches(routeOf(viewer, filter), cursors.parse(after),
+                        new ChangeView(viewer, OrderRowFilter.of(filter), cursors), ChangeView.Delivery::estimatedBytes)
                 .map(OrderChangeSubscriptions::batch);
     }
 
@@ -103,7 +105,7 @@ public class OrderChangeSubscriptions {
     public Publisher<Order> getOrder(DgsDataFetchingEnvironment env) {
         Viewer viewer = Viewer.required(env);
         Route route = viewer.staff() ? new Route.All() : new Route.ByOwner(viewer.userId());
-        Flux<ChangeView.Delivery> live = feed.subscribe(route, null, new ChangeView(viewer, row -> true));
+        Flux<ChangeView.Delivery> live = feed.subscribe(route, null, new ChangeView(viewer, row -> true, cursors));
         return Mono.fromCallable(() -> newestOrder.newestVisibleTo(viewer))
                 .flatMapMany(start -> {
                     AtomicReference<Order> current = new AtomicReference<>(start.newest() == null ? null : start.newest().toGraphQl());

@@ -59,7 +59,7 @@ final class Changes {
 
     static ChangeFeed feed(int window, int maxLag, int maxChanges, DataSize maxBytes, ChangeLogStore store) {
         CdcProperties properties = new CdcProperties(true, "s", "p", Duration.ofMillis(10), Duration.ofSeconds(10), "t",
-                window, maxLag, Duration.ofSeconds(2), Duration.ofMillis(200), maxChanges, maxBytes);
+                window, maxLag, Duration.ofSeconds(2), Duration.ofMillis(200), maxChanges, maxBytes, null);
         ChangeFeed feed = new ChangeFeed(QUIET, store, properties, new SimpleMeterRegistry());
         feed.start();
         return feed;

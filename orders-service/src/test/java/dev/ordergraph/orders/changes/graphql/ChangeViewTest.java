@@ -19,6 +19,13 @@ class ChangeViewTest {
 
     private static final Viewer ONE = new Viewer(1, false);
     private static final Viewer STAFF = new Viewer(99, true);
+    private static final ChangeCursors CURSORS = cursors("a-test-secret");
+
+    static ChangeCursors cursors(String secret) {
+        var cdc = new dev.ordergraph.orders.changes.CdcProperties(true, "s", "p", java.time.Duration.ofMillis(10), java.time.Duration.ofSeconds(10),
+                "t", 100, 100, java.time.Duration.ofSeconds(2), java.time.Duration.ofMillis(200), 1000, org.springframework.util.unit.DataSize.ofKilobytes(512), secret);
+        return new ChangeCursors(cdc, new dev.ordergraph.platform.security.AuthProperties(null, null));
+    }
 
     private static OrderRow row(long owner, OrderState state) {
         return new OrderRow(9, LocalDate.of(2026, 3, 1), state, owner);
@@ -37,16 +44,16 @@ class ChangeViewTest {
     void anOrderMovingAwayFromTheViewerIsADeletionForThemAndACreationForItsNewOwner() {
         SequencedChange away = change(row(1, OrderState.PAID), row(2, OrderState.PAID));
 
-        assertThat(action(new ChangeView(ONE, r -> true), away)).isEqualTo(ChangeAction.DELETED);
-        assertThat(action(new ChangeView(new Viewer(2, false), r -> true), away)).isEqualTo(ChangeAction.CREATED);
-        assertThat(action(new ChangeView(STAFF, r -> true), away)).isEqualTo(ChangeAction.UPDATED);
-        assertThat(action(new ChangeView(new Viewer(3, false), r -> true), away)).isNull();
+        assertThat(action(new ChangeView(ONE, r -> true, CURSORS), away)).isEqualTo(ChangeAction.DELETED);
+        assertThat(action(new ChangeView(new Viewer(2, false), r -> true, CURSORS), away)).isEqualTo(ChangeAction.CREATED);
+        assertThat(action(new ChangeView(STAFF, r -> true, CURSORS), away)).isEqualTo(ChangeAction.UPDATED);
+        assertThat(action(new ChangeView(new Viewer(3, false), r -> true, CURSORS), away)).isNull();
     }
 
     @Test
     void aChangeIsKeptWhenTheRowBeforeOrAfterMatchesTheFilter() {
         var paid = OrderRowFilter.of(dev.ordergraph.orders.generated.types.OrderFilter.newBuilder().state(OrderState.PAID).build());
-        ChangeView view = new ChangeView(ONE, paid);
+        ChangeView view = new ChangeView(ONE, paid, CURSORS);
 
         assertThat(action(view, change(row(1, OrderState.UNPAID), row(1, OrderState.PAID)))).isEqualTo(ChangeAction.UPDATED);
         assertThat(action(view, change(row(1, OrderState.PAID), row(1, OrderState.UNPAID)))).isEqualTo(ChangeAction.UPDATED); // leaves the filter
@@ -56,10 +63,10 @@ class ChangeViewTest {
 
     @Test
     void theDeliveryCarriesTheImageTheViewerMaySeeAndAnOpaqueCursor() {
-        ChangeView.Delivery delivery = new ChangeView(ONE, r -> true).apply(change(row(1, OrderState.PAID), row(2, OrderState.UNPAID)));
+        ChangeView.Delivery delivery = new ChangeView(ONE, r -> true, CURSORS).apply(change(row(1, OrderState.PAID), row(2, OrderState.UNPAID)));
 
         assertThat(delivery.change().getOrder().getState()).isEqualTo(OrderState.PAID); // the last image they could see
-        assertThat(ChangeCursor.parse(delivery.change().getCursor())).isEqualTo(new ChangePosition(7, 100, 0));
+        assertThat(CURSORS.parse(delivery.change().getCursor())).isEqualTo(new ChangePosition(7, 100, 0));
         assertThat(delivery.txId()).isEqualTo(7);
     }
 }

@@ -1,0 +1,136 @@
+package dev.ordergraph.orders.changes.graphql;
+
+import dev.ordergraph.orders.changes.CdcProperties;
+import dev.ordergraph.orders.changes.capture.ChangePosition;
+import dev.ordergraph.platform.errors.ApiException;
+import dev.ordergraph.platform.security.AuthProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * The {@code cursor} of an {@code OrderChange}, where {@code after:} resumes: the change's log position
+ * (transaction, WAL position, place in its record), encrypted, so it tells a viewer nothing about other
+ * viewers' writes. Deterministic (the nonce is a MAC of the position, as in SIV), so the same change has
+ * the same cursor on every replica that shares the secret; authenticated, so a cursor that was not
+ * issued here, or was altered, is {@code BAD_USER_INPUT} rather than a position.
+ */
+@Component
+public class ChangeCursors {
+
+    private static final Logger log = LoggerFactory.getLogger(ChangeCursors.class);
+    private static final int POSITION_BYTES = 20;
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final int CURSOR_BYTES = NONCE_BYTES + POSITION_BYTES + TAG_BITS / 8;
+
+    private final SecretKeySpec encryption;
+    /** Per thread: a Cipher and a Mac are not thread-safe, and looking them up per cursor costs more than using them. */
+    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(() -> instance(() -> Cipher.getInstance("AES/GCM/NoPadding")));
+    private final ThreadLocal<Mac> macs;
+    /**
+     * The cursor this thread sealed last: a change fanned out to many subscribers is sealed once per
+     * run of them, and GCM refuses to encrypt twice in a row with one nonce (a guard against nonce reuse
+     * that a nonce derived from the position itself makes moot: same nonce, same plaintext).
+     */
+    private final ThreadLocal<Sealed> last = new ThreadLocal<>();
+
+    private record Sealed(ChangePosition position, String cursor) {
+    }
+
+    public ChangeCursors(CdcProperties cdc, AuthProperties auth) {
+        String secret = cdc.cursorSecret();
+        if (secret == null || secret.isBlank()) {
+            // Replicas that sign tokens with one HS256 secret share it already; with an issuer's JWKS there is none.
+            secret = auth.effectiveSecret();
+            if (auth.usesIssuer() || secret.equals(AuthProperties.DEV_SECRET)) {
+                log.warn("Change cursors are encrypted with a key derived from the development secret: "
+                        + "set ORDERGRAPH_CDC_CURSORSECRET (the same on every replica) in production");
+            }
+        }
+        this.encryption = new SecretKeySpec(Arrays.copyOf(derive(secret, "change-cursor-encryption"), 16), "AES");
+        SecretKeySpec nonces = new SecretKeySpec(derive(secret, "change-cursor-nonce"), "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(() -> instance(() -> {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(nonces);
+            return mac;
+        }));
+    }
+
+    public String of(ChangePosition position) {
+        Sealed previous = last.get();
+        if (previous != null && previous.position().equals(position)) {
+            return previous.cursor();
+        }
+        byte[] plain = ByteBuffer.allocate(POSITION_BYTES).putLong(position.txId()).putLong(position.lsn()).putInt(position.ordinal()).array();
+        byte[] nonce = Arrays.copyOf(macs.get().doFinal(plain), NONCE_BYTES);
+        try {
+            Cipher cipher = ciphers.get();
+            cipher.init(Cipher.ENCRYPT_MODE, encryption, new GCMParameterSpec(TAG_BITS, nonce));
+            byte[] sealed = ByteBuffer.allocate(CURSOR_BYTES).put(nonce).put(cipher.doFinal(plain)).array();
+            String cursor = Base64.getUrlEncoder().withoutPadding().encodeToString(sealed);
+            last.set(new Sealed(position, cursor));
+            return cursor;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is part of every JDK", e);
+        }
+    }
+
+    /** The position in {@code cursor}, {@code null} without one; {@code BAD_USER_INPUT} unless this service issued it. */
+    public ChangePosition parse(String cursor) {
+        if (cursor == null) {
+            return null;
+        }
+        try {
+            byte[] sealed = cursor.length() > 100 ? new byte[0] : Base64.getUrlDecoder().decode(cursor);
+            if (sealed.length != CURSOR_BYTES) {
+                throw notAChangeCursor();
+            }
+            Cipher cipher = ciphers.get();
+            cipher.init(Cipher.DECRYPT_MODE, encryption, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
+            ByteBuffer plain = ByteBuffer.wrap(cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES));
+            return new ChangePosition(plain.getLong(), plain.getLong(), plain.getInt());
+        } catch (IllegalArgumentException | AEADBadTagException e) {
+            throw notAChangeCursor();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is part of every JDK", e);
+        }
+    }
+
+    private static ApiException notAChangeCursor() {
+        return ApiException.badInput("'after' is not a cursor of this change stream.");
+    }
+
+    private static byte[] derive(String secret, String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is part of every JDK", e);
+        }
+    }
+
+    private interface Creation<T> {
+        T create() throws GeneralSecurityException;
+    }
+
+    private static <T> T instance(Creation<T> creation) {
+        try {
+            return creation.create();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM and HMAC-SHA256 are part of every JDK", e);
+        }
+    }
+}
