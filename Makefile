@@ -1,8 +1,11 @@
 # The everyday commands; each is a thin wrapper over scripts/.
-.PHONY: run test token compose bench
+.PHONY: run run-scaled test token compose bench
 
 run:      ## PostgreSQL set-up, both services with dev data, the gateway on :4000, the web page on :3000
 	scripts/run.sh
+
+run-scaled: ## as run, scaled out: a Kafka broker, two orders-service replicas (:8082, :8083), gateways on :4000 and :4001
+	scripts/run-scaled.sh
 
 test:     ## every test, against real PostgreSQL through the gateway
 	scripts/test.sh

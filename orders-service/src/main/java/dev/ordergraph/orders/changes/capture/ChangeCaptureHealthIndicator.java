@@ -1,42 +1,75 @@
-package dev.ordergraph.orders.changes.capture.debezium;
+package dev.ordergraph.orders.changes.capture;
 
 import dev.ordergraph.orders.changes.CdcProperties;
-
+import dev.ordergraph.orders.changes.capture.debezium.CaptureConnectionWatch;
+import dev.ordergraph.orders.changes.capture.debezium.DebeziumChangeSource;
+import dev.ordergraph.orders.changes.capture.debezium.ReplicationSlotMonitor;
+import dev.ordergraph.orders.changes.capture.kafka.CaptureLeader;
+import dev.ordergraph.orders.changes.capture.kafka.KafkaCaptureProperties;
+import dev.ordergraph.orders.changes.capture.kafka.KafkaChangeSource;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code changeCapture} in {@code /actuator/health}: DOWN whenever the engine is not reading, so a
- * dead change stream is never silent (subscriptions would simply stop receiving).
+ * {@code changeCapture} in {@code /actuator/health}: DOWN whenever this replica's change stream is not
+ * flowing, so a dead stream is never silent (subscriptions would simply stop receiving). In-process,
+ * that is the engine on the slot; in the scale-out mode, the changes topic (caught up since start), plus
+ * the engine where this replica leads. {@code role} says which.
  */
 @Component("changeCapture")
 public class ChangeCaptureHealthIndicator extends AbstractHealthIndicator {
 
-    private final DebeziumChangeSource source;
+    private final DebeziumChangeSource engine;
     private final ReplicationSlotMonitor slot;
     private final CaptureConnectionWatch connection;
     private final CdcProperties properties;
+    private final KafkaCaptureProperties kafka;
+    private final CaptureLeader leader;
+    private final KafkaChangeSource topic;
 
-    public ChangeCaptureHealthIndicator(DebeziumChangeSource source, ReplicationSlotMonitor slot,
-                                        CaptureConnectionWatch connection, CdcProperties properties) {
-        this.source = source;
+    public ChangeCaptureHealthIndicator(DebeziumChangeSource engine, ReplicationSlotMonitor slot, CaptureConnectionWatch connection,
+                                        CdcProperties properties, KafkaCaptureProperties kafka, CaptureLeader leader, KafkaChangeSource topic) {
+        this.engine = engine;
         this.slot = slot;
         this.connection = connection;
         this.properties = properties;
+        this.kafka = kafka;
+        this.leader = leader;
+        this.topic = topic;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
+        if (kafka.enabled()) {
+            boolean leading = leader.role() == CaptureLeader.Role.LEADER;
+            builder.withDetail("role", leading ? "leader" : "follower")
+                    .withDetail("topic", kafka.topic())
+                    .withDetail("caughtUp", topic.caughtUp())
+                    .withDetail("consumerLag", topic.lag());
+            status(builder, topic.caughtUp() && (!leading || engineUp(builder)));
+            return;
+        }
         if (!properties.enabled()) {
             builder.unknown().withDetail("engine", "disabled");
             return;
         }
+        status(builder, engineUp(builder));
+    }
+
+    private static void status(Health.Builder builder, boolean up) {
+        if (up) {
+            builder.up();
+        } else {
+            builder.down();
+        }
+    }
+
+    /** The engine's details; whether it reads the slot. */
+    private boolean engineUp(Health.Builder builder) {
         ReplicationSlotMonitor.SlotStatus status = slot.status();
         CaptureConnectionWatch.History history = connection.history();
-        boolean up = source.state() == DebeziumChangeSource.State.RUNNING && history.connected() && status.exists() && status.active();
-        (up ? builder.up() : builder.down())
-                .withDetail("engine", source.state().name())
+        builder.withDetail("engine", engine.state().name())
                 .withDetail("connected", history.connected())
                 .withDetail("slot", properties.slotName());
         if (status.readable()) {
@@ -54,11 +87,12 @@ public class ChangeCaptureHealthIndicator extends AbstractHealthIndicator {
         if (history.lastRestoredAt() != null) {
             builder.withDetail("lastConnectionRestoredAt", history.lastRestoredAt().toString());
         }
-        if (source.lastBatchAt() != null) {
-            builder.withDetail("lastEventAt", source.lastBatchAt().toString());
+        if (engine.lastBatchAt() != null) {
+            builder.withDetail("lastEventAt", engine.lastBatchAt().toString());
         }
-        if (source.lastError() != null) {
-            builder.withDetail("lastError", source.lastError());
+        if (engine.lastError() != null) {
+            builder.withDetail("lastError", engine.lastError());
         }
+        return engine.state() == DebeziumChangeSource.State.RUNNING && history.connected() && status.exists() && status.active();
     }
 }

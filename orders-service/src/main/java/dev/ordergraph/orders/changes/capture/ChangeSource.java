@@ -21,4 +21,12 @@ public interface ChangeSource {
 
     /** Stops reading; no batch is handed over after it returns. */
     void stop();
+
+    /**
+     * Whether the source keeps past changes itself, so a restarted feed reads its window back from the
+     * source (a Kafka topic) instead of storing it (the replication slot forgets what it delivered).
+     */
+    default boolean durable() {
+        return false;
+    }
 }

@@ -70,11 +70,11 @@ public class ChangeFeed implements SmartLifecycle {
         registry.gauge("ordergraph.subscriptions.active", subscribers, s -> s.values().stream().mapToInt(Set::size).sum());
     }
 
-    /** Restores the window the previous process left, then starts capturing. */
+    /** Restores the window the previous process left (unless the source keeps it), then starts capturing. */
     @Override
     public void start() {
         running = true;
-        if (properties.enabled()) {
+        if (!source.durable()) {
             window.restore(store.loadRecent(properties.replayWindow()));
             trimmedBelow = window.oldest();
         }
@@ -103,7 +103,7 @@ public class ChangeFeed implements SmartLifecycle {
 
     /**
      * One captured batch, in commit order: new changes go to their subscribers first (latency), then to
-     * the stored window, before the source acknowledges the batch. Repeats of changes the window still
+     * the stored window (unless the source keeps it), before the source acknowledges the batch. Repeats of changes the window still
      * holds (the source's redelivery after a restart) are dropped.
      */
     void publish(List<CapturedChange> batch) {
@@ -122,7 +122,7 @@ public class ChangeFeed implements SmartLifecycle {
             }
             return null;
         });
-        if (!published.isEmpty()) {
+        if (!published.isEmpty() && !source.durable()) {
             store.append(published);
             long oldest = window.oldest();
             if (oldest - trimmedBelow > TRIM_EVERY) {

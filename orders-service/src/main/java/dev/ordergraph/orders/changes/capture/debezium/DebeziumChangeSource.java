@@ -42,8 +42,9 @@ public class DebeziumChangeSource implements ChangeSource {
 
     private final CdcProperties properties;
     private final DataSourceProperties dataSource;
-    private final ExecutorService engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "debezium-orders"));
-    private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "debezium-restart"));
+    // New for every start: a replica that leads, loses the lead and wins it again starts the engine again.
+    private volatile ExecutorService engineThread;
+    private volatile ScheduledExecutorService restarts;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private volatile State state = State.STOPPED;
     private volatile String lastError;
@@ -66,12 +67,17 @@ public class DebeziumChangeSource implements ChangeSource {
             return;
         }
         this.handler = handler;
+        engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "debezium-orders"));
+        restarts = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "debezium-restart"));
         running = true;
         launch();
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
         running = false;
         restarts.shutdownNow();
         closeEngine();
@@ -105,7 +111,10 @@ public class DebeziumChangeSource implements ChangeSource {
         return properties.slotName();
     }
 
-    private void launch() {
+    private synchronized void launch() {
+        if (!running) {
+            return; // stopped while this restart was waiting
+        }
         state = State.STARTING;
         ordinals.reset(); // a restarted engine redelivers whole records: number them from the start again
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
@@ -179,8 +188,9 @@ public class DebeziumChangeSource implements ChangeSource {
         if (current != null) {
             try {
                 current.close();
-            } catch (IOException e) {
-                log.warn("Closing the change data capture engine failed", e);
+            } catch (IOException | RuntimeException e) {
+                // The async engine refuses to close once it has stopped by itself (its handler failed).
+                log.debug("Closing the change data capture engine: {}", e.toString());
             }
         }
     }

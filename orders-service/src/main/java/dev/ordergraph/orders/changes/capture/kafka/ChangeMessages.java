@@ -1,0 +1,72 @@
+package dev.ordergraph.orders.changes.capture.kafka;
+
+import dev.ordergraph.orders.changes.capture.CapturedChange;
+import dev.ordergraph.orders.changes.capture.ChangePosition;
+import dev.ordergraph.orders.generated.types.OrderState;
+import dev.ordergraph.orders.order.OrderRow;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+
+/**
+ * A change as a message on the changes topic: the project's own versioned JSON, not Debezium's
+ * envelope, so consumers depend on nothing but this format.
+ * <pre>{"v":1,"txId":812,"lsn":31340800,"ordinal":0,"committedAt":"2026-11-28T12:00:00.123Z",
+ *  "before":null,"after":{"id":42,"date":"2026-11-28","state":"PAID","userId":7}}</pre>
+ * A reader refuses a version it does not know rather than guess at it.
+ */
+final class ChangeMessages {
+
+    static final int VERSION = 1;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private ChangeMessages() {
+    }
+
+    static byte[] encode(CapturedChange change) {
+        ObjectNode message = JSON.createObjectNode()
+                .put("v", VERSION)
+                .put("txId", change.position().txId())
+                .put("lsn", change.position().lsn())
+                .put("ordinal", change.position().ordinal())
+                .put("committedAt", change.committedAt().toString());
+        message.set("before", row(change.before()));
+        message.set("after", row(change.after()));
+        return JSON.writeValueAsBytes(message);
+    }
+
+    static CapturedChange decode(byte[] bytes) {
+        JsonNode message = JSON.readTree(bytes);
+        int version = message.path("v").asInt();
+        if (version != VERSION) {
+            throw new IllegalArgumentException("Change message version " + version + " is not one this service reads: "
+                    + new String(bytes, StandardCharsets.UTF_8));
+        }
+        return new CapturedChange(row(message.path("before")), row(message.path("after")),
+                new ChangePosition(message.path("txId").asLong(), message.path("lsn").asLong(), message.path("ordinal").asInt()),
+                Instant.parse(message.path("committedAt").asString()));
+    }
+
+    private static JsonNode row(OrderRow row) {
+        if (row == null) {
+            return JSON.nullNode();
+        }
+        return JSON.createObjectNode()
+                .put("id", row.id())
+                .put("date", row.date().toString())
+                .put("state", row.state().name())
+                .put("userId", row.userId());
+    }
+
+    private static OrderRow row(JsonNode row) {
+        if (row.isMissingNode() || row.isNull()) {
+            return null;
+        }
+        return new OrderRow(row.path("id").asLong(), LocalDate.parse(row.path("date").asString()),
+                OrderState.valueOf(row.path("state").asString()), row.path("userId").asLong());
+    }
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs the system as it runs when it outgrows one process (README, "Scaling out"): a Kafka broker
+# (single-node KRaft on localhost:9092, from Apache Kafka's jars: scripts/kafka.sh), users-service
+# (:8081), two orders-service replicas (:8082 and :8083) that elect one reader of the replication slot
+# and both serve every change from the topic, a gateway in front of each (:4000 -> :8082, :4001 -> :8083),
+# and the web page (:3000, on :4000). Ctrl-C stops everything. Logs go to .run/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/java-env.sh
+scripts/db-setup.sh
+(cd gateway && npm ci --no-audit --no-fund --loglevel=error)
+(cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+./mvnw -B -q -DskipTests package
+
+mkdir -p .run
+export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}"
+if [ "$KAFKA_BOOTSTRAP_SERVERS" = "localhost:9092" ]; then
+  scripts/kafka.sh start .run/kafka 9092
+fi
+pids=()
+stop() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ "$KAFKA_BOOTSTRAP_SERVERS" = "localhost:9092" ] && scripts/kafka.sh stop .run/kafka
+}
+trap stop EXIT INT TERM
+
+export SPRING_PROFILES_ACTIVE="${SPRING_PROFILES_ACTIVE:-dev}"
+export JAVA_OPTS="${JAVA_OPTS:--Xmx512m}"
+start_java() { # name, then environment assignments
+  local name="$1"; shift
+  local service="${name%%-*}"
+  args=$(scripts/aot-cache.sh "$service")
+  # shellcheck disable=SC2086 # several options and arguments
+  env "$@" "$JAVA_HOME/bin/java" $JAVA_OPTS $args > ".run/$name.log" 2>&1 &
+  pids+=($!)
+}
+wait_healthy() {
+  for _ in $(seq 1 180); do
+    curl -fs "$2" >/dev/null 2>&1 && { echo "$1 is up"; return 0; }
+    sleep 1
+  done
+  echo "$1 did not become healthy; see .run/$1.log" >&2; exit 1
+}
+start_java users-service USERS_PORT=8081
+start_java orders-8082 ORDERS_PORT=8082
+wait_healthy orders-8082 http://localhost:8082/actuator/health
+start_java orders-8083 ORDERS_PORT=8083
+wait_healthy users-service http://localhost:8081/actuator/health
+wait_healthy orders-8083 http://localhost:8083/actuator/health
+
+(cd gateway && exec env GATEWAY_PORT=4001 ORDERS_URL=http://localhost:8083/graphql npm start) > .run/gateway-4001.log 2>&1 &
+pids+=($!)
+(cd web && exec node server.mjs) > .run/web.log 2>&1 &
+pids+=($!)
+echo "Gateways on http://localhost:4000/graphql (replica :8082) and http://localhost:4001/graphql (replica :8083),"
+echo "web page on http://localhost:${WEB_PORT:-3000}; roles: curl -s localhost:8082/actuator/health | jq .components.changeCapture (Ctrl-C stops everything)"
+(cd gateway && exec env GATEWAY_PORT=4000 ORDERS_URL=http://localhost:8082/graphql npm start) &
+pids+=($!)
+wait "${pids[-1]}"
