@@ -198,7 +198,10 @@ public class DebeziumChangeSource implements ChangeSource {
     private Properties engineProperties() {
         URI jdbc = URI.create(dataSource.getUrl().substring("jdbc:".length()));
         Properties p = new Properties();
-        p.setProperty("name", "ordergraph-orders");
+        // The engine's name keys its stored offset: one per slot, so a slot made anew (or another slot on
+        // the same database) never starts from a position another slot confirmed, which PostgreSQL no
+        // longer holds for it (the engine would fail to start, again and again).
+        p.setProperty("name", "ordergraph-" + properties.slotName());
         p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         p.setProperty("topic.prefix", "ordergraph");
         p.setProperty("database.hostname", jdbc.getHost());
