@@ -7,10 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-env.sh
-scripts/db-setup.sh
-(cd gateway && npm ci --no-audit --no-fund --loglevel=error)
-(cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
-./mvnw -B -q -DskipTests package
+scripts/build.sh
 
 mkdir -p .run
 export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}"

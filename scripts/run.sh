@@ -5,10 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-env.sh
-scripts/db-setup.sh
-(cd gateway && npm ci --no-audit --no-fund --loglevel=error)
-(cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
-./mvnw -B -q -DskipTests package
+scripts/build.sh
 
 mkdir -p .run
 pids=()

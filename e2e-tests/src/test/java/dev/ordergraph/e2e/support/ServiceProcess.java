@@ -102,6 +102,21 @@ public final class ServiceProcess {
         return process.pid();
     }
 
+    /** Sends the process {@code signal} ({@code STOP} pauses it, as a stalled host would; {@code CONT} resumes it). */
+    public void signal(String signal) {
+        try {
+            int exit = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " exited with " + exit);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** {@code kill -9}: the process gets no chance to close anything. */
     public void kill() {
         if (process == null || !process.isAlive()) {

@@ -297,28 +297,32 @@ public final class Stack {
         gateway.stop();
         orders.stop();
         users.stop();
-        dropReplicationSlot();
+        dropReplicationSlot(CDC_SLOT);
+        dropPublication();
     }
 
-    /** A slot nobody reads keeps WAL forever: the tests remove the one they made. */
-    private static void dropReplicationSlot() {
+    /** A slot nobody reads keeps WAL forever: the tests remove the ones they made (once no service reads it). */
+    public static void dropReplicationSlot(String slot) {
         try (Connection admin = connect("postgres"); Statement sql = admin.createStatement()) {
             for (int attempt = 0; attempt < 40; attempt++) {
                 // The stopped service's walsender may take a moment to release the slot.
-                try (var rs = sql.executeQuery("select active from pg_replication_slots where slot_name = '" + CDC_SLOT + "'")) {
+                try (var rs = sql.executeQuery("select active from pg_replication_slots where slot_name = '" + slot + "'")) {
                     if (!rs.next()) {
                         break;
                     }
                     if (!rs.getBoolean(1)) {
-                        sql.execute("select pg_drop_replication_slot('" + CDC_SLOT + "')");
+                        sql.execute("select pg_drop_replication_slot('" + slot + "')");
                         break;
                     }
                 }
                 ServiceProcess.sleep(250);
             }
         } catch (SQLException e) {
-            System.err.println("Could not drop the replication slot " + CDC_SLOT + ": " + e.getMessage());
+            System.err.println("Could not drop the replication slot " + slot + ": " + e.getMessage());
         }
+    }
+
+    private static void dropPublication() {
         try (Connection orders = connect(ORDERS_DB); Statement sql = orders.createStatement()) {
             sql.execute("drop publication if exists " + CDC_SLOT);
         } catch (SQLException e) {
@@ -327,7 +331,8 @@ public final class Stack {
     }
 
     private static void recreateDatabases() {
-        dropReplicationSlot(); // left by a run that was killed: it would point into the dropped database
+        dropReplicationSlot(CDC_SLOT); // left by a run that was killed: it would point into the dropped database
+        dropPublication();
         try (Connection admin = connect("postgres"); Statement sql = admin.createStatement()) {
             for (String db : List.of(USERS_DB, ORDERS_DB)) {
                 sql.execute("drop database if exists " + db + " with (force)");

@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +38,8 @@ import java.util.function.ToLongFunction;
 @Component
 public class ChangeFeed implements SmartLifecycle {
 
+    /** How long a replica reading a shared topic looks for a resume cursor it has not read yet. */
+    private static final Duration CURSOR_WAIT = Duration.ofSeconds(2);
     /** The stored window is trimmed once this many changes have left the one in memory. */
     private static final int TRIM_EVERY = 1000;
 
@@ -175,6 +178,18 @@ public class ChangeFeed implements SmartLifecycle {
     }
 
     private <D, T> Flux<T> open(Route route, ChangePosition after, Function<SequencedChange, D> view, Packing<D, T> packing) {
+        if (after == null || !source.durable()) {
+            return register(route, after, view, packing);
+        }
+        // Read from a shared topic, this replica may not have reached a cursor another replica issued a
+        // moment ago (a client failing over): look for it a little longer before calling it expired.
+        return Flux.defer(() -> register(route, after, view, packing))
+                .retryWhen(Retry.fixedDelay(CURSOR_WAIT.toMillis() / 50, Duration.ofMillis(50))
+                        .filter(e -> e instanceof ApiException api && api.code() == ErrorCode.CURSOR_EXPIRED)
+                        .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+    }
+
+    private <D, T> Flux<T> register(Route route, ChangePosition after, Function<SequencedChange, D> view, Packing<D, T> packing) {
         FeedSubscriber<D, T> subscriber = window.locked(() -> {
             long newest = window.newest();
             long first = (after == null ? newest : replayStart(after)) + 1;

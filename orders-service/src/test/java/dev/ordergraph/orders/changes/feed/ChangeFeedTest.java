@@ -63,6 +63,21 @@ class ChangeFeedTest {
     }
 
     @Test
+    void aReplicaReadingASharedTopicWaitsBrieflyForACursorItHasNotReadYetThenCallsItExpired() {
+        ChangeFeed feed = Changes.feed(Changes.DURABLE, 20_000, 20_000, 1000, DataSize.ofMegabytes(1), new Changes.MemoryStore());
+        List<CapturedChange> changes = inserts(1, 3, 1);
+
+        StepVerifier.create(feed.subscribe(ALL, changes.get(1).position(), ORDER_ID)) // issued by a replica ahead of this one
+                .expectSubscription()
+                .then(() -> feed.publish(changes)) // this one reads it a moment later
+                .expectNext(3L)
+                .thenCancel().verify(WAIT);
+        StepVerifier.create(feed.subscribe(ALL, new ChangePosition(1, 1, 0), ORDER_ID))
+                .expectErrorSatisfies(e -> assertThat(((ApiException) e).code()).isEqualTo(ErrorCode.CURSOR_EXPIRED))
+                .verify(WAIT);
+    }
+
+    @Test
     void aSubscriberReadsOnlyWhatItsClientAsksFor() {
         ChangeFeed feed = Changes.feed();
         feed.publish(inserts(0, 1, 1));

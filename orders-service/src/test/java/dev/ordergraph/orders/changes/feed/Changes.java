@@ -57,10 +57,30 @@ final class Changes {
         }
     };
 
+    /** The same, keeping past changes itself, as a Kafka topic does. */
+    static final ChangeSource DURABLE = new ChangeSource() {
+        @Override
+        public void start(Handler handler) {
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        @Override
+        public boolean durable() {
+            return true;
+        }
+    };
+
     static ChangeFeed feed(int window, int maxLag, int maxChanges, DataSize maxBytes, ChangeLogStore store) {
+        return feed(QUIET, window, maxLag, maxChanges, maxBytes, store);
+    }
+
+    static ChangeFeed feed(ChangeSource source, int window, int maxLag, int maxChanges, DataSize maxBytes, ChangeLogStore store) {
         CdcProperties properties = new CdcProperties(true, "s", "p", Duration.ofMillis(10), Duration.ofSeconds(10), "t",
                 window, maxLag, Duration.ofSeconds(2), Duration.ofMillis(200), maxChanges, maxBytes, null);
-        ChangeFeed feed = new ChangeFeed(QUIET, store, properties, new SimpleMeterRegistry());
+        ChangeFeed feed = new ChangeFeed(source, store, properties, new SimpleMeterRegistry());
         feed.start();
         return feed;
     }

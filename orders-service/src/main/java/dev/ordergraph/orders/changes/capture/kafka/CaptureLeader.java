@@ -32,6 +32,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SequencedSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -154,40 +155,55 @@ public class CaptureLeader implements SmartLifecycle {
                 lost = e;
             }
         }, period, period, TimeUnit.MILLISECONDS);
+        // The engine takes seconds to start; the producer (which fences the previous leader's) and the
+        // topic's tail are prepared meanwhile, and the first batch waits for them: a shorter takeover.
+        CompletableFuture<Publishing> ready = CompletableFuture.supplyAsync(this::prepare);
         try {
-            ChangesTopic.ensure(kafka);
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, kafka.transactionalId(),
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.LINGER_MS_CONFIG, 0,
-                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-                producer.initTransactions(); // fences the previous leader's producer; aborts what it left open
-                SequencedSet<ChangePosition> published = tail();
-                if (lost == null) {
-                    slot.start(batch -> publish(producer, batch, published));
-                }
-                try {
-                    while (running && lost == null) {
-                        Thread.sleep(50);
-                    }
-                } finally {
-                    slot.stop();
-                }
-                if (lost != null) {
-                    log.warn("Stopped leading change capture: {}", lost.toString());
+            slot.start(batch -> publish(ready.join(), batch));
+            while (running && lost == null) {
+                Thread.sleep(50);
+                if (ready.isCompletedExceptionally()) {
+                    lost = new IllegalStateException("could not prepare publishing", ready.exceptionNow());
                 }
             }
         } finally {
+            slot.stop();
             heartbeat.shutdownNow();
             heartbeat.awaitTermination(5, TimeUnit.SECONDS);
+            ready.thenAccept(publishing -> publishing.producer().close());
+        }
+        if (lost != null) {
+            log.warn("Stopped leading change capture: {}", lost.toString());
+        }
+    }
+
+    /** The leader's producer, with what the topic already holds. */
+    private record Publishing(KafkaProducer<byte[], byte[]> producer, SequencedSet<ChangePosition> published) {
+    }
+
+    private Publishing prepare() {
+        ChangesTopic.ensure(kafka);
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, kafka.transactionalId(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        try {
+            producer.initTransactions(); // fences the previous leader's producer; aborts what it left open
+            return new Publishing(producer, tail());
+        } catch (RuntimeException e) {
+            producer.close();
+            throw e;
         }
     }
 
     /** One Debezium batch as one transaction; what the topic already holds (a new leader's redelivery) is left out. */
-    private void publish(KafkaProducer<byte[], byte[]> producer, List<CapturedChange> batch, SequencedSet<ChangePosition> published) {
+    private void publish(Publishing publishing, List<CapturedChange> batch) {
+        KafkaProducer<byte[], byte[]> producer = publishing.producer();
+        SequencedSet<ChangePosition> published = publishing.published();
         if (lost != null) {
             throw new IllegalStateException("no longer leading", lost); // not one more change from a former leader
         }
