@@ -229,6 +229,38 @@ class ScaleOutTest {
         assertThat(roles()).containsExactlyInAnyOrder("leader", "follower");
     }
 
+    @Test
+    @Order(5)
+    void aKafkaBrokerRestartPausesTheStreamAndThenEveryChangeArrivesOnceInOrderOnBothReplicas() throws Exception {
+        long owner = TestData.user("brokerrestart");
+        String token = Tokens.viewer(owner);
+        List<Long> written = new ArrayList<>();
+        int[] before = {open(0), open(1)};
+        try (GraphQlWsClient a = GraphQlWsClient.subscribe(gateway(0), token, BATCHES, Map.of());
+             GraphQlWsClient b = GraphQlWsClient.subscribe(gateway(1), token, BATCHES, Map.of())) {
+            awaitOpen(0, before[0]);
+            awaitOpen(1, before[1]);
+            written.addAll(insert(owner, 3));
+            List<JsonNode> onA = new ArrayList<>(changes(a, 3));
+            List<JsonNode> onB = new ArrayList<>(changes(b, 3));
+
+            kafka("stop");
+            written.addAll(insert(owner, 3)); // committed while the broker is down
+            kafka("start");
+            written.addAll(insert(owner, 3));
+
+            onA.addAll(changes(a, 6));
+            onB.addAll(changes(b, 6));
+            a.assertNothingFor(Duration.ofSeconds(1));
+            b.assertNothingFor(Duration.ofSeconds(1));
+            for (List<JsonNode> received : List.of(onA, onB)) {
+                assertThat(received.stream().map(c -> TestData.databaseId(c.path("order").path("id").asString())).toList())
+                        .containsExactlyElementsOf(written);
+            }
+        }
+        assertThat(topicPositions()).doesNotHaveDuplicates();
+    }
+
     private static List<Long> insert(long owner, int count) throws SQLException {
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) { // one transaction each
