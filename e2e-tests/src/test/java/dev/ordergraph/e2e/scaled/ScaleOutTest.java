@@ -161,11 +161,10 @@ class ScaleOutTest {
             awaitOpen(survivor, before);
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 while (writing.get()) { // one transaction per order, while the leader dies
-                    try (Connection db = orders(); Statement sql = db.createStatement();
-                         var rs = sql.executeQuery("insert into orders (state, user_id) values ('UNPAID', " + owner + ") returning id")) {
-                        rs.next();
+                    try {
+                        List<Long> ids = insert(owner, 1);
                         synchronized (written) {
-                            written.add(rs.getLong(1));
+                            written.addAll(ids);
                         }
                         Thread.sleep(20);
                     } catch (Exception e) {
