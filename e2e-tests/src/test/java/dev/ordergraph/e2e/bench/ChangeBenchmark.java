@@ -15,21 +15,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLongArray;
 
+import static dev.ordergraph.e2e.bench.PacedUpdates.ms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,66 +44,28 @@ class ChangeBenchmark {
     void commitToClientLatencyAtFiftySingleRowUpdatesPerSecond() throws Exception {
         long owner = TestData.user("latency");
         long order = TestData.orders(owner, 1, LocalDate.of(2029, 1, 1), "UNPAID").getFirst();
-        int updates = Integer.getInteger("bench.updates", 500);
+        int count = Integer.getInteger("bench.updates", 500);
         String withUser = "subscription($id: ID!) { orderChanged(id: $id) { action cursor order { id state user { username } } } }";
         String orderOnly = "subscription($id: ID!) { orderChanged(id: $id) { action cursor order { id state } } }";
         Map<String, String> variables = Map.of("id", TestData.globalId("Order", order));
         // Both at once, from the same commits: orders-service's own share, and the whole path.
         try (GraphQlWsClient viaGateway = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), withUser, variables);
              GraphQlWsClient direct = GraphQlWsClient.subscribe(stack.ordersUrl(), Tokens.viewer(owner), orderOnly, variables)) {
-            awaitLive(order, List.of(viaGateway, direct));
-            // Warm-up, not measured: the first events of a fresh stack pay for compilation (JIT) on every hop.
-            for (int i = 0; i < 100; i++) {
-                Sql.orders("update orders set state = state where id = " + order);
-                viaGateway.awaitData(1, Duration.ofSeconds(30));
-                direct.awaitData(1, Duration.ofSeconds(30));
-            }
-            AtomicLongArray committed = new AtomicLongArray(updates);
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                try (Connection db = Stack.ordersDb(); PreparedStatement update = db.prepareStatement("update orders set state = ? where id = ?")) {
-                    long start = System.nanoTime();
-                    for (int i = 0; i < updates; i++) {
-                        long wait = start + i * 20_000_000L - System.nanoTime(); // 50 per second
-                        if (wait > 0) {
-                            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                        }
-                        update.setString(1, i % 2 == 0 ? "PAID" : "UNPAID");
-                        update.setLong(2, order);
-                        update.executeUpdate();
-                        committed.set(i, System.nanoTime());
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            long[] gatewayLatencies = latencies(viaGateway, committed);
-            long[] directLatencies = latencies(direct, committed);
-            writer.get();
+            PacedUpdates updates = new PacedUpdates(Stack::ordersDb, order);
+            List<GraphQlWsClient> clients = List.of(viaGateway, direct);
+            updates.awaitLive(clients);
+            updates.warmUp(clients, 100);
+            PacedUpdates.Run run = updates.start(count, 50);
+            long[] gatewayLatencies = run.latencies(viaGateway);
+            long[] directLatencies = run.latencies(direct);
+            run.await();
             print("commit-to-client, %d updates of one order at 50/s, through the gateway with user { username }: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms"
-                    .formatted(updates, ms(gatewayLatencies, 0.5), ms(gatewayLatencies, 0.9), ms(gatewayLatencies, 0.99), ms(gatewayLatencies, 1)));
+                    .formatted(count, ms(gatewayLatencies, 0.5), ms(gatewayLatencies, 0.9), ms(gatewayLatencies, 0.99), ms(gatewayLatencies, 1)));
             print("commit-to-client, the same updates, orders-service direct, order fields only: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms"
                     .formatted(ms(directLatencies, 0.5), ms(directLatencies, 0.9), ms(directLatencies, 0.99), ms(directLatencies, 1)));
             new Target("latency: p99 commit-to-client at 50/s, gateway, user fields", 40, "ms")
                     .report(ms(gatewayLatencies, 0.99), "p50 %.1f ms; orders-service direct p99 %.1f ms".formatted(ms(gatewayLatencies, 0.5), ms(directLatencies, 0.99)));
         }
-    }
-
-    /** Commit-to-arrival of the next {@code committed.length()} events of {@code client}, one per update, sorted. */
-    private static long[] latencies(GraphQlWsClient client, AtomicLongArray committed) {
-        long[] latencies = new long[committed.length()];
-        for (int i = 0; i < latencies.length; i++) {
-            JsonNode change = client.awaitData(1, Duration.ofSeconds(60)).getFirst().path("orderChanged");
-            long arrived = client.lastArrival();
-            assertThat(change.path("action").asString()).isEqualTo("UPDATED");
-            assertThat(change.path("order").path("state").asString()).isEqualTo(i % 2 == 0 ? "PAID" : "UNPAID");
-            long at;
-            while ((at = committed.get(i)) == 0) { // the event can overtake the writer's bookkeeping
-                Thread.onSpinWait();
-            }
-            latencies[i] = arrived - at;
-        }
-        Arrays.sort(latencies);
-        return latencies;
     }
 
     @Test
@@ -133,15 +91,8 @@ class ChangeBenchmark {
             batched[run] = bulkUpdate(owner, batches, "orderChangeBatches", "PAID");
             single[run] = bulkUpdate(owner, perChange, "orderChanges", "UNPAID");
         }
-        report(new Target("bulk: 10,000-row UPDATE, orderChangeBatches, staff, user fields", 1000, "ms"), batched);
-        report(new Target("bulk: 10,000-row UPDATE, orderChanges, staff, user fields", 5000, "ms"), single);
-    }
-
-    /** The median of {@code runs} against the target, with every run beside it. */
-    private static void report(Target target, double[] runs) {
-        double[] sorted = runs.clone();
-        Arrays.sort(sorted);
-        target.report(sorted[sorted.length / 2], "median of %s ms".formatted(Arrays.stream(runs).mapToObj(r -> "%.0f".formatted(r)).toList()));
+        new Target("bulk: 10,000-row UPDATE, orderChangeBatches, staff, user fields", 1000, "ms").reportMedian(batched);
+        new Target("bulk: 10,000-row UPDATE, orderChanges, staff, user fields", 5000, "ms").reportMedian(single);
     }
 
     /** Commit to the last row's change at a staff subscriber of {@code field}, in ms; checks each row arrives once. */
@@ -152,30 +103,10 @@ class ChangeBenchmark {
             long start = System.nanoTime();
             int updated = Sql.orders("update orders set state = '" + state + "' where user_id = " + owner);
             long committed = System.nanoTime();
-            Set<String> seen = new HashSet<>();
-            int messages = 0;
-            int largest = 0;
-            while (seen.size() < updated) {
-                JsonNode data = client.awaitData(1, WAIT).getFirst().path(field);
-                List<JsonNode> changes = new ArrayList<>();
-                if (data.has("changes")) {
-                    data.path("changes").forEach(changes::add);
-                } else {
-                    changes.add(data);
-                }
-                for (JsonNode change : changes) {
-                    assertThat(change.path("order").path("state").asString()).isEqualTo(state);
-                    assertThat(change.path("order").path("user").path("email").asString()).isNotEmpty();
-                    assertThat(seen.add(change.path("order").path("id").asString())).as("each row once").isTrue();
-                }
-                messages++;
-                largest = Math.max(largest, changes.size());
-            }
-            double ms = (client.lastArrival() - committed) / 1e6;
+            BulkArrival arrival = BulkArrival.read(client, field, updated, state, committed);
             print("one UPDATE of %d rows through the gateway, %s with user { username email }: statement %.0f ms, commit to the last row at a staff subscriber %.0f ms, %d messages (largest %d changes)"
-                    .formatted(updated, field, (committed - start) / 1e6, ms, messages, largest));
-            client.assertNothingFor(Duration.ofMillis(500));
-            return ms;
+                    .formatted(updated, field, (committed - start) / 1e6, arrival.ms(), arrival.messages(), arrival.largest()));
+            return arrival.ms();
         }
     }
 
@@ -191,27 +122,6 @@ class ChangeBenchmark {
             }
         }
         throw new AssertionError("The subscription never went live");
-    }
-
-    /** Touches {@code order} until every client has received a change of it: all are live end to end. */
-    private static void awaitLive(long order, List<GraphQlWsClient> clients) {
-        for (int attempt = 0; attempt < 30; attempt++) {
-            Sql.orders("update orders set state = state where id = " + order);
-            boolean all = true;
-            for (GraphQlWsClient client : clients) {
-                all &= client.poll(Duration.ofSeconds(all ? 5 : 0)) != null;
-            }
-            if (all) {
-                ServiceProcess.sleep(500);
-                for (GraphQlWsClient client : clients) {
-                    while (client.poll(Duration.ZERO) != null) {
-                        // a probe from an earlier attempt
-                    }
-                }
-                return;
-            }
-        }
-        throw new AssertionError("Not every subscription went live");
     }
 
     @Test
@@ -243,7 +153,7 @@ class ChangeBenchmark {
                         Map.of("id", TestData.globalId("Order", order))), opener));
             }
             opening.forEach(f -> clients.add(f.join()));
-            awaitLive(order, clients);
+            new PacedUpdates(Stack::ordersDb, order).awaitLive(clients);
             Thread.sleep(2000);
             long gatewayRss = stack.gateway.rssMiB();
             long ordersRss = stack.orders.rssMiB();
@@ -289,7 +199,7 @@ class ChangeBenchmark {
         Map<String, ?> filter = Map.of("filter", Map.of("userId", TestData.globalId("User", owner)));
         int baseline = stack.activeSubscriptions();
         for (int perConnection : new int[] {1, 100}) {
-            long before = liveHeapBytes();
+            double before = stack.orders.liveHeapMiB();
             List<GraphQlWsClient> connections = new ArrayList<>();
             try {
                 for (int c = 0; c < subscriptions / perConnection; c++) {
@@ -300,9 +210,9 @@ class ChangeBenchmark {
                     connections.add(connection);
                 }
                 stack.awaitSubscriptions(baseline + subscriptions);
-                long after = liveHeapBytes();
+                double after = stack.orders.liveHeapMiB();
                 print("live heap at orders-service with %d open subscriptions, %d per WebSocket: %.1f MiB (%+.1f MiB), %.1f KiB per subscription"
-                        .formatted(subscriptions, perConnection, after / 1048576.0, (after - before) / 1048576.0, (after - before) / 1024.0 / subscriptions));
+                        .formatted(subscriptions, perConnection, after, after - before, (after - before) * 1024 / subscriptions));
             } finally {
                 connections.forEach(GraphQlWsClient::close);
             }
@@ -311,28 +221,13 @@ class ChangeBenchmark {
             // +44 MiB just after, back to the baseline 10 s later): the next phase starts from there.
             Thread.sleep(10_000);
         }
-        print("live heap at orders-service after they closed: %.1f MiB".formatted(liveHeapBytes() / 1048576.0));
-    }
-
-    /** Heap in use right after a full collection: what is live. */
-    private long liveHeapBytes() throws Exception {
-        String jcmd = java.nio.file.Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd").toString();
-        Process gc = new ProcessBuilder(jcmd, String.valueOf(stack.orders.pid()), "GC.run").redirectErrorStream(true).start();
-        gc.getInputStream().readAllBytes();
-        assertThat(gc.waitFor()).as("jcmd GC.run").isZero();
-        return (long) new GraphQlClient(stack.ordersUrl().resolve("/actuator/metrics/jvm.memory.used?tag=area:heap"), null).get()
-                .json().path("measurements").get(0).path("value").asDouble();
+        print("live heap at orders-service after they closed: %.1f MiB".formatted(stack.orders.liveHeapMiB()));
     }
 
     private static long heapMiB(URI serviceUrl) {
         double bytes = new GraphQlClient(serviceUrl.resolve("/actuator/metrics/jvm.memory.used?tag=area:heap"), null).get()
                 .json().path("measurements").get(0).path("value").asDouble();
         return (long) (bytes / (1024 * 1024));
-    }
-
-    private static double ms(long[] sorted, double p) {
-        int index = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
-        return sorted[index] / 1e6;
     }
 
     private static void print(String line) {

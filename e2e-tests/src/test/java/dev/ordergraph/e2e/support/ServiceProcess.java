@@ -80,6 +80,29 @@ public final class ServiceProcess {
         throw new IllegalStateException(name + " not healthy at " + healthUrl + " within " + timeout + ":\n" + logTail());
     }
 
+    /**
+     * Heap in use right after a full collection ({@code jcmd GC.run}), in MiB: what is live. For a Spring
+     * service only (read from its {@code jvm.memory.used} meter beside the health URL).
+     */
+    public double liveHeapMiB() {
+        try {
+            String jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd").toString();
+            Process gc = new ProcessBuilder(jcmd, String.valueOf(process.pid()), "GC.run").redirectErrorStream(true).start();
+            gc.getInputStream().readAllBytes();
+            if (gc.waitFor() != 0) {
+                throw new IllegalStateException("jcmd GC.run failed for " + name);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        double bytes = new GraphQlClient(healthUrl.resolve("/actuator/metrics/jvm.memory.used?tag=area:heap"), null).get()
+                .json().path("measurements").get(0).path("value").asDouble();
+        return bytes / (1024 * 1024);
+    }
+
     /** Resident memory of the process and its children (e.g. Node's workers), in MiB, from /proc. */
     public long rssMiB() {
         long kib = 0;

@@ -1,0 +1,137 @@
+package dev.ordergraph.e2e.bench;
+
+import dev.ordergraph.e2e.support.GraphQlWsClient;
+import dev.ordergraph.e2e.support.ServiceProcess;
+import tools.jackson.databind.JsonNode;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Single-row UPDATEs of one order at a steady rate over plain JDBC, as an outside writer makes them,
+ * and the commit-to-arrival time of each at clients subscribed to {@code orderChanged} of that order.
+ */
+final class PacedUpdates {
+
+    /** Opens a connection to the database that holds the order. */
+    interface Database {
+        Connection connect() throws SQLException;
+    }
+
+    private final Database database;
+    private final long order;
+
+    PacedUpdates(Database database, long order) {
+        this.database = database;
+        this.order = order;
+    }
+
+    /** Touches the order until every client has received a change of it (all are live end to end), then drains late probes. */
+    void awaitLive(List<GraphQlWsClient> clients) {
+        for (int attempt = 0; attempt < 30; attempt++) {
+            touch();
+            boolean all = true;
+            for (GraphQlWsClient client : clients) {
+                all &= client.poll(Duration.ofSeconds(all ? 5 : 0)) != null;
+            }
+            if (all) {
+                ServiceProcess.sleep(500);
+                for (GraphQlWsClient client : clients) {
+                    while (client.poll(Duration.ZERO) != null) {
+                        // a probe from an earlier attempt
+                    }
+                }
+                return;
+            }
+        }
+        throw new AssertionError("Not every subscription went live");
+    }
+
+    /** Not measured: the first events of a fresh process pay for compilation (JIT) on every hop. */
+    void warmUp(List<GraphQlWsClient> clients, int updates) {
+        for (int i = 0; i < updates; i++) {
+            touch();
+            clients.forEach(client -> client.awaitData(1, Duration.ofSeconds(30)));
+        }
+    }
+
+    /**
+     * Starts {@code count} updates at {@code perSecond}, alternating PAID and UNPAID, and returns at once;
+     * {@link Run#latencies} reads what each client received.
+     */
+    Run start(int count, int perSecond) {
+        AtomicLongArray committed = new AtomicLongArray(count);
+        long interval = 1_000_000_000L / perSecond;
+        CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+            try (Connection db = database.connect(); PreparedStatement update = db.prepareStatement("update orders set state = ? where id = ?")) {
+                long start = System.nanoTime();
+                for (int i = 0; i < count; i++) {
+                    long wait = start + i * interval - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                    update.setString(1, stateOf(i));
+                    update.setLong(2, order);
+                    update.executeUpdate();
+                    committed.set(i, System.nanoTime());
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return new Run(committed, writing);
+    }
+
+    private static String stateOf(int update) {
+        return update % 2 == 0 ? "PAID" : "UNPAID";
+    }
+
+    private void touch() {
+        try (Connection db = database.connect(); Statement sql = db.createStatement()) {
+            sql.executeUpdate("update orders set state = state where id = " + order);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One run of updates: when each committed. */
+    record Run(AtomicLongArray committed, CompletableFuture<Void> writing) {
+
+        /** Commit-to-arrival of the run's updates at {@code client} (subscribed to {@code orderChanged}), in ns, sorted. */
+        long[] latencies(GraphQlWsClient client) {
+            long[] latencies = new long[committed.length()];
+            for (int i = 0; i < latencies.length; i++) {
+                JsonNode change = client.awaitData(1, Duration.ofSeconds(60)).getFirst().path("orderChanged");
+                long arrived = client.lastArrival();
+                assertThat(change.path("action").asString()).isEqualTo("UPDATED");
+                assertThat(change.path("order").path("state").asString()).isEqualTo(stateOf(i));
+                long at;
+                while ((at = committed.get(i)) == 0) { // the event can overtake the writer's bookkeeping
+                    Thread.onSpinWait();
+                }
+                latencies[i] = arrived - at;
+            }
+            Arrays.sort(latencies);
+            return latencies;
+        }
+
+        void await() {
+            writing.join();
+        }
+    }
+
+    /** The {@code p} quantile of {@code sorted} nanoseconds, in ms. */
+    static double ms(long[] sorted, double p) {
+        int index = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+        return sorted[index] / 1e6;
+    }
+}
