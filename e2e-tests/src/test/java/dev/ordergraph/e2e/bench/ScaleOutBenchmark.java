@@ -141,8 +141,8 @@ class ScaleOutBenchmark {
                 print("round %d, one UPDATE of %d rows, commit to the last row at a staff orderChangeBatches subscriber: embedded %.0f ms; Kafka, replica 0's gateway %.0f ms, replica 1's %.0f ms"
                         .formatted(round + 1, rows, run[0], run[1], run[2]));
             }
-            print("10,000-row UPDATE, median of %d rounds: embedded %.0f ms %s; with Kafka: replica 0 %.0f ms %s, replica 1 %.0f ms %s"
-                    .formatted(ROUNDS, median(runs[0]), Arrays.toString(runs[0]), median(runs[1]), Arrays.toString(runs[1]), median(runs[2]), Arrays.toString(runs[2])));
+            print("%d-row UPDATE, median of %d rounds: embedded %.0f ms %s; with Kafka: replica 0 %.0f ms %s, replica 1 %.0f ms %s"
+                    .formatted(rows, ROUNDS, median(runs[0]), rounded(runs[0]), median(runs[1]), rounded(runs[1]), median(runs[2]), rounded(runs[2])));
         }
     }
 
@@ -275,7 +275,7 @@ class ScaleOutBenchmark {
         }
         new Target("failover: leader kill -9 to the other leading, health UP", 5000, "ms")
                 .reportMedian(Arrays.stream(takeovers).asDoubleStream().toArray());
-        print("failover gap at a client (longest commit-to-client across the kill): %s ms".formatted(Arrays.toString(gaps)));
+        print("failover gap at a client (longest commit-to-client across the kill): %s ms".formatted(rounded(gaps)));
     }
 
     /** Commits a probe until one reaches each client, then lets late probes arrive. */
@@ -307,6 +307,10 @@ class ScaleOutBenchmark {
         double[] sorted = runs.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
+    }
+
+    private static List<Long> rounded(double[] ms) {
+        return Arrays.stream(ms).mapToObj(Math::round).toList();
     }
 
     private static void print(String line) {
