@@ -220,6 +220,41 @@ class ScaleOutTest {
         assertThat(topicPositions()).doesNotHaveDuplicates();
     }
 
+    @Test
+    @Order(6)
+    void aReplicaStartedWhileTheBrokerIsDownStartsDownAndServesWhatWasCommittedMeanwhileOnceItIsBack() throws Exception {
+        int follower = 1 - scaled.leader();
+        long owner = TestData.user("brokerdownstart");
+        String token = Tokens.viewer(owner);
+        String before;
+        int open = scaled.open(follower);
+        try (GraphQlWsClient client = GraphQlWsClient.subscribe(scaled.gateway(follower), token, BATCHES, Map.of())) {
+            scaled.awaitOpen(follower, open);
+            ScaledStack.insert(owner, 1);
+            before = changes(client, 1).getFirst().path("cursor").asString();
+        }
+        List<Long> meanwhile;
+        scaled.kafka("stop");
+        try {
+            scaled.kill(follower);
+            scaled.relaunch(follower);
+            assertThat(scaled.awaitAnswering(follower, Duration.ofSeconds(120)))
+                    .as("started, and not ready while no broker answers").isEqualTo(503);
+            assertThat(scaled.health(follower).path("status").asString()).isEqualTo("DOWN");
+            meanwhile = ScaledStack.insert(owner, 3); // committed while no broker answers
+        } finally {
+            scaled.kafka("start");
+        }
+        scaled.replica(follower).awaitHealthy(Duration.ofSeconds(120));
+        try (GraphQlWsClient client = GraphQlWsClient.subscribe(scaled.gateway(follower), token, BATCHES, Map.of("after", before))) {
+            List<Long> received = changes(client, 3).stream()
+                    .map(c -> TestData.databaseId(c.path("order").path("id").asString())).toList();
+            client.assertNothingFor(Duration.ofSeconds(1));
+            assertThat(received).containsExactlyElementsOf(meanwhile);
+        }
+        assertThat(scaled.roles()).containsExactlyInAnyOrder("leader", "follower");
+    }
+
     /** The log position of every committed message on the changes topic, in order. */
     private static List<String> topicPositions() {
         var partition = new org.apache.kafka.common.TopicPartition(ScaledStack.TOPIC, 0);

@@ -106,7 +106,29 @@ public final class ScaledStack implements AutoCloseable {
 
     /** Starts replica {@code i} again (after {@link #kill}), and waits until it is healthy. */
     public void restart(int i) {
-        replicas[i] = startReplica(i);
+        relaunch(i);
+        replicas[i].awaitHealthy(Duration.ofSeconds(180));
+    }
+
+    /** Starts replica {@code i} again (after {@link #kill}, else stopping it first) without waiting for it. */
+    public void relaunch(int i) {
+        replicas[i].stop(); // never two on one port: the first would go on reading the slot, unseen
+        replicas[i] = stack.launchOrdersService(REPLICA_PORTS[i], replicaEnv());
+    }
+
+    /** Waits until replica {@code i} answers its health endpoint at all (UP or not); returns the status. */
+    public int awaitAnswering(int i, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return new GraphQlClient(replicaUrl(i).resolve("/actuator/health"), null).get().status();
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("replica " + i + " does not answer", e);
+                }
+                ServiceProcess.sleep(200);
+            }
+        }
     }
 
     public URI gateway(int i) {
@@ -196,6 +218,18 @@ public final class ScaledStack implements AutoCloseable {
         }
     }
 
+    /** Waits until replica {@code i} holds at most {@code count} subscriptions (its clients' have closed). */
+    public void awaitOpenAtMost(int i, int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int open;
+        while ((open = open(i)) > count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("replica " + i + " still holds " + open + " subscriptions, expected at most " + count);
+            }
+            ServiceProcess.sleep(200);
+        }
+    }
+
     /** Runs {@code statement} on the replicas' database. */
     public static int sql(String statement) {
         try (Connection db = orders(); Statement sql = db.createStatement()) {
@@ -227,6 +261,10 @@ public final class ScaledStack implements AutoCloseable {
     }
 
     private ServiceProcess startReplica(int i) {
+        return stack.startOrdersService(REPLICA_PORTS[i], replicaEnv());
+    }
+
+    private Map<String, String> replicaEnv() {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "ORDERS_DB", DB,
                 "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + KAFKA_PORT,
@@ -234,7 +272,7 @@ public final class ScaledStack implements AutoCloseable {
                 "ORDERGRAPH_CDC_PUBLICATIONNAME", SLOT,
                 "ORDERGRAPH_CDC_KAFKA_TOPIC", TOPIC));
         settings.putAll(replicaSettings);
-        return stack.startOrdersService(REPLICA_PORTS[i], settings);
+        return settings;
     }
 
     /** {@code scripts/kafka.sh start|stop} for the test broker. */

@@ -103,6 +103,13 @@ public final class Stack {
      * database and slot), started from the start-up cache and healthy; the caller stops it.
      */
     public ServiceProcess startOrdersService(int port, Map<String, String> settings) {
+        ServiceProcess service = launchOrdersService(port, settings);
+        service.awaitHealthy(Duration.ofSeconds(180));
+        return service;
+    }
+
+    /** As {@link #startOrdersService} without waiting for it to be healthy. */
+    public ServiceProcess launchOrdersService(int port, Map<String, String> settings) {
         Map<String, String> own = new HashMap<>(serviceEnv(Map.of("ORDERS_PORT", String.valueOf(port))));
         own.putAll(settings);
         ServiceProcess service = new ServiceProcess("orders-service-" + port,
@@ -110,7 +117,6 @@ public final class Stack {
                 root, own, URI.create("http://127.0.0.1:" + port + "/actuator/health"), logs);
         service.useCommand(startupCommand("orders", service));
         service.start();
-        service.awaitHealthy(Duration.ofSeconds(180));
         return service;
     }
 

@@ -8,6 +8,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 
 /** The changes topic: one partition (one order for everybody), deleted by age, never compacted. */
@@ -20,10 +21,16 @@ final class ChangesTopic {
         return new TopicPartition(kafka.topic(), 0);
     }
 
-    /** Creates the topic unless it exists; every replica calls this, whoever comes first creates it. */
+    /**
+     * Creates the topic unless it exists; every replica calls this, whoever comes first creates it. Gives
+     * up after 15 s when no broker answers (the caller tries again), rather than the admin client's 60 s.
+     */
     static void ensure(KafkaCaptureProperties kafka) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            NewTopic topic = new NewTopic(kafka.topic(), 1, (short) 1).configs(Map.of(
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000))) {
+            NewTopic topic = new NewTopic(kafka.topic(), Optional.of(1), Optional.ofNullable(kafka.replicationFactor())).configs(Map.of(
                     "cleanup.policy", "delete",
                     "retention.ms", String.valueOf(kafka.retention().toMillis())));
             admin.createTopics(List.of(topic)).all().get();

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param topic            single-partition topic of the changes, in commit order; its retention is the
  *                         replay window of every replica
  * @param retention        how long the topic keeps a change ({@code retention.ms}, {@code cleanup.policy=delete})
+ * @param replicationFactor copies of the topic when a replica creates it; unset, the brokers'
+ *                         {@code default.replication.factor} (set that to 3 on a production cluster)
  * @param transactionalId  the leader's producer id: a new leader's producer fences the previous one's
  * @param leaseTimeout     how long a leader that stops answering (paused, partitioned) keeps its lock:
  *                         PostgreSQL ends its idle lock session after this, and another replica takes over
@@ -24,6 +26,7 @@ public record KafkaCaptureProperties(
         String bootstrapServers,
         @DefaultValue("ordergraph.orders.changes") String topic,
         @DefaultValue("7d") Duration retention,
+        Short replicationFactor,
         @DefaultValue("ordergraph-orders-capture") String transactionalId,
         @DefaultValue("6s") Duration leaseTimeout,
         @DefaultValue("7281460231") long lockKey) {

@@ -49,7 +49,6 @@ public class KafkaChangeSource implements ChangeSource {
 
     @Override
     public void start(Handler handler) {
-        ChangesTopic.ensure(kafka);
         running = true;
         reader = Thread.ofPlatform().name("kafka-changes").start(() -> read(handler));
     }
@@ -82,7 +81,21 @@ public class KafkaChangeSource implements ChangeSource {
 
     private void read(Handler handler) {
         TopicPartition partition = ChangesTopic.partition(kafka);
+        boolean topicExists = false;
         while (running) {
+            // On this thread, not in start(): a replica started while the brokers are unreachable starts, is
+            // DOWN (not caught up) meanwhile, and catches up once they answer.
+            try {
+                if (!topicExists) {
+                    ChangesTopic.ensure(kafka);
+                    topicExists = true;
+                }
+            } catch (RuntimeException e) {
+                failing = true;
+                log.warn("The changes topic {} is not reachable ({}); trying again in a second", kafka.topic(), e.toString());
+                sleep();
+                continue;
+            }
             try (KafkaConsumer<byte[], byte[]> reading = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
