@@ -70,7 +70,7 @@ export const gatewayConfig = defineConfig({
     useRequestSizeLimit(settings.maxRequestBytes),
     useViewerScope(settings.auth),
     useOperationCost(settings.operationCost), // before any subgraph call
-    useSubscriptionAuthorization(),
+    useSubscriptionAuthorization(settings.subscriptionUpstreamConnections),
     ...(settings.sharedSubscriptions.enabled
       ? [useSharedSubscriptions({ maxQueued: settings.sharedSubscriptions.maxQueued, stats: sharing })]
       : []),

@@ -29,6 +29,8 @@ export interface Settings {
   subscriptionLimits: { perConnection: number; perViewer: number };
   /** Identical subscriptions of one scope share one upstream subscription and one execution per event. */
   sharedSubscriptions: { enabled: boolean; maxQueued: number };
+  /** WebSocket connections to each subgraph that all clients' subscriptions share (each carries its token). */
+  subscriptionUpstreamConnections: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -96,5 +98,6 @@ export function readSettings(env: Env = process.env, configDir = dirname(dirname
       enabled: flag(env, 'SHARED_SUBSCRIPTIONS', true),
       maxQueued: positiveInt(env, 'SUBSCRIPTION_MAX_QUEUED', 20000),
     },
+    subscriptionUpstreamConnections: positiveInt(env, 'SUBSCRIPTION_UPSTREAM_CONNECTIONS', 8),
   };
 }

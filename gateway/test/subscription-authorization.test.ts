@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clientAuthorization, interruptedResult, upstreamErrorsResult } from '../src/plugins/subscription-authorization.ts';
+import { parse } from 'graphql';
+import {
+  clientAuthorization,
+  interruptedResult,
+  subscriptionsOverWebSocket,
+  upstreamErrorsResult,
+  upstreamLane,
+  useSubscriptionAuthorization,
+} from '../src/plugins/subscription-authorization.ts';
 
 test('a WebSocket client token wins over the upgrade request header, in either casing', () => {
   const request = new Request('http://gw/graphql', { headers: { authorization: 'Bearer header' } });
@@ -30,4 +38,31 @@ test('a subgraph that went away is a coded error that says how to resume, and na
     assert.doesNotMatch(error.message, /ECONNREFUSED|127\.0\.0\.1|10\.0\.0\.7|8082/);
   }
   assert.equal(logged.length, 3, 'the cause is logged instead');
+});
+
+test('clients share a few upstream connections: a token keeps its lane, and tokens spread over all of them', () => {
+  assert.equal(upstreamLane('Bearer a.b.c', 8), upstreamLane('Bearer a.b.c', 8));
+  const lanes = new Set(Array.from({ length: 200 }, (_, i) => upstreamLane(`Bearer token-${i}`, 8)));
+  assert.deepEqual([...lanes].sort(), ['0', '1', '2', '3', '4', '5', '6', '7']);
+  assert.equal(upstreamLane(undefined, 8), upstreamLane('', 8));
+  assert.equal(upstreamLane('Bearer x', 1), '0');
+  const params = subscriptionsOverWebSocket('http://orders/graphql').options.connectionParams;
+  assert.deepEqual(Object.keys(params), ['lane'], 'no token on the shared connection');
+});
+
+test("each subscription sent to a subgraph carries its client's token, and no propagated headers", async () => {
+  const plugin = useSubscriptionAuthorization(8) as any;
+  const onSubgraph = (document: string, extensions?: Record<string, unknown>) => {
+    const executionRequest: any = {
+      document: parse(document),
+      extensions,
+      context: { forwardedAuthorization: 'Bearer viewer-token' },
+    };
+    plugin.onSubgraphExecute({ subgraphName: 'orders', executionRequest, executor: async () => ({}), setExecutor: () => {} });
+    return executionRequest.extensions;
+  };
+  assert.deepEqual(onSubgraph('subscription { orderChanges { cursor } }', { headers: { authorization: 'Bearer viewer-token' }, other: 1 }),
+    { other: 1, authorization: 'Bearer viewer-token' });
+  assert.deepEqual(onSubgraph('subscription { orderChanges { cursor } }'), { authorization: 'Bearer viewer-token' });
+  assert.equal(onSubgraph('{ orders { totalCount } }', { headers: {} })?.authorization, undefined, 'queries keep HTTP headers');
 });

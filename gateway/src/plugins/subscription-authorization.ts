@@ -124,30 +124,47 @@ function guardSubscription(source: AsyncIterable<any>, subgraphName: string, con
 }
 
 /**
+ * Which of `connections` shared upstream WebSocket connections a client's subscriptions use: a stable
+ * hash of its Authorization value (FNV-1a), so one viewer's subscriptions stay together and viewers
+ * spread evenly. A string, as the transport's `connectionParams` template takes it.
+ */
+export function upstreamLane(authorization: string | undefined, connections: number): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < (authorization ?? '').length; i++) {
+    hash = Math.imul(hash ^ authorization!.charCodeAt(i), 0x01000193);
+  }
+  return String((hash >>> 0) % Math.max(1, connections));
+}
+
+/**
  * - Puts the client's Authorization value (payload or header, see clientAuthorization) on the
- *   context as `forwardedAuthorization`, where the WebSocket transport's `connectionParams`
- *   template below reads it.
+ *   context as `forwardedAuthorization`, and its lane (upstreamLane) as `upstreamLane`, which the
+ *   WebSocket transport's `connectionParams` template below reads.
+ * - Gives each subscription sent to a subgraph its client's token as `extensions.authorization`:
+ *   clients share the upstream connections, so the token goes with the subscription, not with the
+ *   connection (the subgraph verifies it per subscription, with the decoder it uses for HTTP).
  * - propagateHeaders keeps the headers it adds in the subgraph request's `extensions.headers`; the
  *   HTTP executor turns them into headers, but the WebSocket executor would send them as they are
- *   in the `subscribe` message. Subscriptions go over WebSocket (the token is in connection_init),
- *   so they are dropped there.
+ *   in the `subscribe` message, so they are dropped there.
  * - Maps a subgraph's refusal of a subscription WebSocket to a clear error, and a subgraph that went
  *   away to one that tells the client to resume with `after` (see above).
  */
-export const useSubscriptionAuthorization = (): GatewayPlugin => ({
+export const useSubscriptionAuthorization = (upstreamConnections: number): GatewayPlugin => ({
   onContextBuilding({ context, extendContext }) {
-    extendContext({ forwardedAuthorization: clientAuthorization(context, (context as any).request) } as any);
+    const authorization = clientAuthorization(context, (context as any).request);
+    extendContext({
+      forwardedAuthorization: authorization,
+      upstreamLane: upstreamLane(authorization, upstreamConnections),
+    } as any);
   },
   onSubgraphExecute({ subgraphName, executionRequest, executor, setExecutor }) {
     const operationType =
       executionRequest.operationType ??
       getOperationAST(executionRequest.document, executionRequest.operationName)?.operation;
     if (operationType !== 'subscription') return;
-    const extensions = executionRequest.extensions;
-    if (extensions && 'headers' in extensions) {
-      const { headers: _dropped, ...rest } = extensions;
-      executionRequest.extensions = rest;
-    }
+    const { headers: _dropped, ...extensions } = executionRequest.extensions ?? {};
+    const authorization = (executionRequest.context as any)?.forwardedAuthorization;
+    executionRequest.extensions = authorization ? { ...extensions, authorization } : extensions;
     setExecutor(async (request) => {
       try {
         const result = await executor(request);
@@ -160,14 +177,15 @@ export const useSubscriptionAuthorization = (): GatewayPlugin => ({
 });
 
 /**
- * Subscriptions go to the subgraph over graphql-transport-ws (not SSE). The connection_init payload
- * carries the client's token as `Authorization`; an empty value is left out. The WebSocket executor
- * is shared only between clients whose payload is identical, so each token has its own socket.
+ * Subscriptions go to the subgraph over graphql-transport-ws (not SSE). The transport keeps one
+ * connection per distinct `connectionParams`; these hold only the lane, so all clients share a few
+ * connections instead of one each (a subgraph connection costs ~90 KiB of the subgraph's heap, a
+ * subscription on a shared one 12-19 KiB). The token travels with each subscription (above).
  */
 export const subscriptionsOverWebSocket = (url: string) => ({
   kind: 'ws',
   location: url,
   options: {
-    connectionParams: { Authorization: '{context.forwardedAuthorization}' },
+    connectionParams: { lane: '{context.upstreamLane}' },
   },
 });

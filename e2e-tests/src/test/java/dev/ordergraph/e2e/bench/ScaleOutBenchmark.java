@@ -1,5 +1,6 @@
 package dev.ordergraph.e2e.bench;
 
+import dev.ordergraph.e2e.support.GraphQlClient;
 import dev.ordergraph.e2e.support.GraphQlWsClient;
 import dev.ordergraph.e2e.support.ScaledStack;
 import dev.ordergraph.e2e.support.ServiceProcess;
@@ -111,6 +112,10 @@ class ScaleOutBenchmark {
                 print("round %d, %d updates at 50/s, commit-to-client through the gateway: embedded p50 %.1f / p99 %.1f / max %.1f ms; Kafka, leader's gateway p50 %.1f / p99 %.1f / max %.1f ms; Kafka, follower's gateway p50 %.1f / p99 %.1f / max %.1f ms"
                         .formatted(round + 1, count, ms(alone, 0.5), ms(alone, 0.99), ms(alone, 1), ms(viaLeader, 0.5), ms(viaLeader, 0.99), ms(viaLeader, 1),
                                 ms(viaFollower, 0.5), ms(viaFollower, 0.99), ms(viaFollower, 1)));
+                // Where it goes: commit to the feed (capture, and the topic when scaled out), by the services' own timer.
+                print("round %d, commit to the feed (ordergraph.changes.lag, recent p50 / p99): embedded %s; Kafka, leader %s, follower %s"
+                        .formatted(round + 1, commitToFeed(stack.ordersUrl()), commitToFeed(scaled.replicaUrl(scaled.leader())),
+                                commitToFeed(scaled.replicaUrl(1 - scaled.leader()))));
             }
             print("commit-to-client, median of %d rounds: embedded p50 %.1f / p99 %.1f ms; with Kafka (follower) p50 %.1f / p99 %.1f ms: Kafka adds %+.1f ms at p50, %+.1f ms at p99"
                     .formatted(ROUNDS, median(p50[0]), median(p99[0]), median(p50[2]), median(p99[2]),
@@ -333,6 +338,17 @@ class ScaleOutBenchmark {
 
     private static void awaitLive(GraphQlWsClient client, Supplier<Long> probe) {
         awaitLive(List.of(client), probe);
+    }
+
+    /** The recent p50 and p99 of the service's commit-to-feed timer. */
+    private static String commitToFeed(URI service) {
+        double[] ms = new double[2];
+        String[] phi = {"0.5", "0.99"};
+        for (int i = 0; i < 2; i++) {
+            ms[i] = new GraphQlClient(service.resolve("/actuator/metrics/ordergraph.changes.lag.percentile?tag=phi:" + phi[i]), null).get()
+                    .json().path("measurements").get(0).path("value").asDouble() * 1000;
+        }
+        return "%.1f / %.1f ms".formatted(ms[0], ms[1]);
     }
 
     private static double median(double[] runs) {

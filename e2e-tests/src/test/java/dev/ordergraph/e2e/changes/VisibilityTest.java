@@ -51,6 +51,51 @@ class VisibilityTest extends ChangeTest {
     }
 
     /**
+     * The gateway's clients share its connections to orders-service: the connection carries no token and
+     * each subscription brings its own. Two viewers on one connection each get only their own changes; a
+     * subscription with a forged token is UNAUTHENTICATED alone, and the connection and the others go on.
+     */
+    @Test
+    void subscriptionsOfSeveralViewersOnOneSharedConnectionEachSeeTheirOwnAndABadTokenFailsAlone() {
+        long alice = TestData.user("lanea");
+        long bob = TestData.user("laneb");
+        try (GraphQlWsClient shared = GraphQlWsClient.connect(stack.ordersUrl(), null)) {
+            shared.subscribe("alice", ChangeStreamTest.CHANGES_LEAN, Map.of(), Map.of("authorization", "Bearer " + Tokens.viewer(alice)));
+            shared.subscribe("bob", ChangeStreamTest.CHANGES_LEAN, Map.of(), Map.of("authorization", "Bearer " + Tokens.viewer(bob)));
+            shared.subscribe("forged", ChangeStreamTest.CHANGES_LEAN, Map.of(), Map.of("authorization", "Bearer " + Tokens.forged(alice)));
+            shared.subscribe("none", ChangeStreamTest.CHANGES_LEAN, Map.of());
+            java.util.Set<String> refused = new java.util.HashSet<>();
+            while (refused.size() < 2) { // an error for each (a complete may follow it)
+                JsonNode message = shared.poll(WAIT);
+                assertThat(message).as("refused so far: " + refused).isNotNull();
+                if (!"complete".equals(message.path("type").asString())) {
+                    assertThat(message.toString()).contains("UNAUTHENTICATED");
+                    refused.add(message.path("id").asString());
+                }
+            }
+            assertThat(refused).containsExactlyInAnyOrder("forged", "none");
+            awaitSubscribed(2);
+            while (shared.poll(Duration.ofMillis(300)) != null) {
+                // a trailing complete of a refused one
+            }
+
+            long aliceOrder = TestData.orders(alice, 1, LocalDate.of(2026, 9, 2), "UNPAID").getFirst();
+            long bobOrder = TestData.orders(bob, 1, LocalDate.of(2026, 9, 2), "UNPAID").getFirst();
+            JsonNode first = shared.poll(WAIT);
+            JsonNode second = shared.poll(WAIT);
+            for (JsonNode message : List.of(first, second)) {
+                assertThat(message.path("type").asString()).as(message.toString()).isEqualTo("next");
+                long expected = "alice".equals(message.path("id").asString()) ? aliceOrder : bobOrder;
+                assertThat(message.path("payload").path("data").path("orderChanges").path("order").path("id").asString())
+                        .as(message.toString()).isEqualTo(TestData.globalId("Order", expected));
+            }
+            assertThat(List.of(first.path("id").asString(), second.path("id").asString())).containsExactlyInAnyOrder("alice", "bob");
+            shared.assertNothingFor(Duration.ofMillis(500));
+            assertThat(shared.closeCode(Duration.ZERO)).as("the connection stays open").isNull();
+        }
+    }
+
+    /**
      * A subscription to one order the viewer may not see, or to one that does not exist, ends at once with
      * the same NOT_FOUND (existence does not leak) and holds nothing open at orders-service.
      */

@@ -50,6 +50,14 @@ public final class GraphQlWsClient implements AutoCloseable {
         return open(httpUrl, token, query, variables, false);
     }
 
+    /**
+     * Connects and waits for {@code connection_ack} without subscribing; with a {@code null} token, as
+     * the gateway opens the connections its clients share (each subscription then brings its own).
+     */
+    public static GraphQlWsClient connect(URI httpUrl, String token) {
+        return open(httpUrl, token, null, null, true);
+    }
+
     private static GraphQlWsClient open(URI httpUrl, String token, String query, Map<String, ?> variables, boolean reading) {
         GraphQlWsClient client = new GraphQlWsClient(reading);
         URI ws = URI.create(httpUrl.toString().replaceFirst("^http", "ws"));
@@ -66,7 +74,7 @@ public final class GraphQlWsClient implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("No connection_ack from " + ws, e);
         }
-        if (client.acknowledged.isDone()) {
+        if (client.acknowledged.isDone() && query != null) {
             Map<String, Object> subscribePayload = new LinkedHashMap<>();
             subscribePayload.put("query", query);
             subscribePayload.put("variables", variables);
@@ -77,9 +85,17 @@ public final class GraphQlWsClient implements AutoCloseable {
 
     /** One more subscription on this connection, under {@code id} (the first one is {@code "1"}). */
     public void subscribe(String id, String query, Map<String, ?> variables) {
+        subscribe(id, query, variables, Map.of());
+    }
+
+    /** As {@link #subscribe(String, String, Map)}, with the request's {@code extensions} (e.g. its own token). */
+    public void subscribe(String id, String query, Map<String, ?> variables, Map<String, ?> extensions) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("query", query);
         payload.put("variables", variables);
+        if (!extensions.isEmpty()) {
+            payload.put("extensions", extensions);
+        }
         send(Map.of("id", id, "type", "subscribe", "payload", payload));
     }
 

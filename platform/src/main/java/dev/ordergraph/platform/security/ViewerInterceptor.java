@@ -12,20 +12,27 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import reactor.core.publisher.Mono;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Puts the {@link Viewer} into the GraphQL context of each request.
  * <ul>
  *   <li>HTTP: Spring Security's resource server has already verified the bearer token (or answered 401).</li>
- *   <li>WebSocket: the token comes in the {@code connection_init} payload as {@code Authorization}
- *   (either case); it is verified once per connection with the same decoder, and a missing or invalid
- *   token closes the connection with 4401, as graphql-ws defines.</li>
+ *   <li>WebSocket, a client's own connection: the token comes in the {@code connection_init} payload as
+ *   {@code Authorization} (either case) and is verified once per connection with the same decoder; an
+ *   invalid token closes the connection with 4401, as graphql-ws defines.</li>
+ *   <li>WebSocket, a connection the gateway shares between its clients: {@code connection_init} carries
+ *   no token, and each subscription carries its client's in {@code extensions.authorization}, verified
+ *   per subscription. A subscription whose token is invalid runs with no viewer ({@code UNAUTHENTICATED}
+ *   from the fields), never as the connection's, and the others on the connection go on.</li>
  * </ul>
  */
 public class ViewerInterceptor implements WebSocketGraphQlInterceptor {
 
     private static final String VIEWER = Viewer.class.getName();
+    /** A subscription's own token, in its {@code extensions}. */
+    private static final String AUTHORIZATION = "authorization";
 
     private final JwtDecoder jwtDecoder;
 
@@ -35,29 +42,51 @@ public class ViewerInterceptor implements WebSocketGraphQlInterceptor {
 
     @Override
     public Mono<WebGraphQlResponse> intercept(WebGraphQlRequest request, Chain chain) {
-        Viewer viewer = request instanceof WebSocketGraphQlRequest ws
-                ? (Viewer) ws.getSessionInfo().getAttributes().get(VIEWER)
-                : fromSecurityContext();
+        Viewer viewer = request instanceof WebSocketGraphQlRequest ws ? webSocketViewer(ws) : fromSecurityContext();
         if (viewer != null) {
             request.configureExecutionInput((input, builder) ->
                     builder.graphQLContext(context -> context.put(Viewer.class, viewer)).build());
         }
+        if (request.getExtensions().containsKey(AUTHORIZATION)) { // read; no instrumentation needs to see it
+            Map<String, Object> rest = new HashMap<>(request.getExtensions());
+            rest.remove(AUTHORIZATION);
+            request.configureExecutionInput((input, builder) -> builder.extensions(rest).build());
+        }
         return chain.next(request);
+    }
+
+    private Viewer webSocketViewer(WebSocketGraphQlRequest request) {
+        Object own = request.getExtensions().get(AUTHORIZATION);
+        if (own == null) {
+            return (Viewer) request.getSessionInfo().getAttributes().get(VIEWER);
+        }
+        try {
+            return decode(own);
+        } catch (JwtException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     @Override
     public Mono<Object> handleConnectionInitialization(WebSocketSessionInfo sessionInfo, Map<String, Object> payload) {
         Object value = payload.getOrDefault("Authorization", payload.get("authorization"));
-        if (!(value instanceof String header) || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Mono.error(new IllegalArgumentException("connection_init needs an Authorization: Bearer <token> entry"));
+        if (value == null) {
+            return Mono.empty(); // a shared connection: each subscription brings its own token
         }
         try {
-            Viewer viewer = Viewer.fromJwt(jwtDecoder.decode(header.substring(7).trim()));
-            sessionInfo.getAttributes().put(VIEWER, viewer);
+            sessionInfo.getAttributes().put(VIEWER, decode(value));
             return Mono.empty();
         } catch (JwtException | IllegalArgumentException e) {
             return Mono.error(e);
         }
+    }
+
+    /** The viewer of an {@code Authorization} value, {@code Bearer <token>}; throws unless it is one with a valid token. */
+    private Viewer decode(Object authorization) {
+        if (!(authorization instanceof String header) || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new IllegalArgumentException("Authorization must be \"Bearer <token>\"");
+        }
+        return Viewer.fromJwt(jwtDecoder.decode(header.substring(7).trim()));
     }
 
     private static Viewer fromSecurityContext() {
