@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-env.sh
+. scripts/processes.sh
 scripts/build.sh
 
 mkdir -p .run
@@ -16,7 +17,7 @@ if [ "$KAFKA_BOOTSTRAP_SERVERS" = "localhost:9092" ]; then
 fi
 pids=()
 stop() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do stop_tree "$pid"; done
   wait 2>/dev/null || true
   [ "$KAFKA_BOOTSTRAP_SERVERS" = "localhost:9092" ] && scripts/kafka.sh stop .run/kafka
 }
@@ -31,13 +32,6 @@ start_java() { # name, then environment assignments
   # shellcheck disable=SC2086 # several options and arguments
   env "$@" "$JAVA_HOME/bin/java" $JAVA_OPTS $args > ".run/$name.log" 2>&1 &
   pids+=($!)
-}
-wait_healthy() {
-  for _ in $(seq 1 180); do
-    curl -fs "$2" >/dev/null 2>&1 && { echo "$1 is up"; return 0; }
-    sleep 1
-  done
-  echo "$1 did not become healthy; see .run/$1.log" >&2; exit 1
 }
 start_java users-service USERS_PORT=8081
 start_java orders-8082 ORDERS_PORT=8082

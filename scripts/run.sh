@@ -5,11 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-env.sh
+. scripts/processes.sh
 scripts/build.sh
 
 mkdir -p .run
 pids=()
-stop() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+stop() { for pid in "${pids[@]}"; do stop_tree "$pid"; done; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
 
 export SPRING_PROFILES_ACTIVE="${SPRING_PROFILES_ACTIVE:-dev}"
@@ -23,13 +24,6 @@ for service in users orders; do
   pids+=($!)
 done
 
-wait_healthy() {
-  for _ in $(seq 1 180); do
-    curl -fs "$2" >/dev/null 2>&1 && { echo "$1 is up"; return 0; }
-    sleep 1
-  done
-  echo "$1 did not become healthy; see .run/$1.log" >&2; exit 1
-}
 wait_healthy users-service "http://localhost:${USERS_PORT:-8081}/actuator/health"
 wait_healthy orders-service "http://localhost:${ORDERS_PORT:-8082}/actuator/health"
 
