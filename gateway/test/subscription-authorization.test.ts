@@ -4,6 +4,8 @@ import { parse } from 'graphql';
 import {
   clientAuthorization,
   interruptedResult,
+  MAX_UPSTREAM_SUBSCRIBE_CHARS,
+  oversizedSubscription,
   subscriptionsOverWebSocket,
   upstreamErrorsResult,
   upstreamLane,
@@ -65,4 +67,30 @@ test("each subscription sent to a subgraph carries its client's token, and no pr
     { other: 1, authorization: 'Bearer viewer-token' });
   assert.deepEqual(onSubgraph('subscription { orderChanges { cursor } }'), { authorization: 'Bearer viewer-token' });
   assert.equal(onSubgraph('{ orders { totalCount } }', { headers: {} })?.authorization, undefined, 'queries keep HTTP headers');
+});
+
+test('a subscription too large for the shared connection is refused at the gateway, before it reaches the lane', () => {
+  const document = parse('subscription($after: String) { orderChanges(after: $after) { cursor } }');
+  assert.equal(oversizedSubscription({ document, variables: { after: 'x'.repeat(200) }, extensions: { authorization: 'Bearer t' } }), null);
+  const refused = oversizedSubscription({ document, variables: { after: 'x'.repeat(MAX_UPSTREAM_SUBSCRIBE_CHARS) } });
+  assert.equal(refused?.errors[0].extensions.code, 'BAD_USER_INPUT');
+  assert.match(refused!.errors[0].message, /too large/);
+});
+
+test('a subgraph that closes the shared connection, with any code, is an interruption to resume from', async () => {
+  const plugin = useSubscriptionAuthorization(8) as any;
+  for (const code of [4401, 4403, 1009, 1006]) {
+    let wrapped: any;
+    const executionRequest: any = {
+      document: parse('subscription { orderChanges { cursor } }'),
+      context: { forwardedAuthorization: 'Bearer t', log: { warn: () => {} } },
+    };
+    plugin.onSubgraphExecute({
+      subgraphName: 'orders', executionRequest,
+      executor: async () => { throw { code, reason: '' }; },
+      setExecutor: (executor: any) => { wrapped = executor; },
+    });
+    const result = await wrapped(executionRequest);
+    assert.equal(result.errors[0].extensions.code, 'DOWNSTREAM_SERVICE_ERROR', `close ${code}`);
+  }
 });

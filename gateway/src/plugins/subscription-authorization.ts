@@ -1,5 +1,5 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway';
-import { GraphQLError, getOperationAST } from 'graphql';
+import { GraphQLError, getOperationAST, print } from 'graphql';
 
 /**
  * The client's Authorization value. HTTP clients send an `Authorization` header. WebSocket clients
@@ -24,29 +24,6 @@ function isCloseEvent(value: unknown): value is { code: number; reason?: string 
     typeof value === 'object' && value !== null && !(value instanceof Error) &&
     typeof (value as any).code === 'number' && 'reason' in value
   );
-}
-
-/**
- * A subgraph that refuses a subscription's WebSocket (4401 Unauthorized / 4403 Forbidden at
- * connection_init) makes graphql-ws reject with a bare close event, which the gateway would turn
- * into an error without a message. Turn it into a GraphQL error with a code instead, and close a
- * WebSocket client's own connection with the same code, as the subgraph would have.
- */
-function upstreamCloseResult(event: { code: number; reason?: string }, subgraphName: string, context: any) {
-  if (event.code !== 4401 && event.code !== 4403) return interruptedResult(event, subgraphName, context);
-  const reason = event.reason ? ` ${event.reason}` : '';
-  const socket = context?.socket;
-  if (socket && typeof socket.close === 'function') {
-    // Late enough for the error below to reach the client first.
-    setTimeout(() => socket.close(event.code, event.reason || undefined), 100).unref?.();
-  }
-  return {
-    errors: [
-      new GraphQLError(`The ${subgraphName} subgraph closed the subscription's WebSocket (${event.code}${reason}).`, {
-        extensions: { code: event.code === 4401 ? 'UNAUTHENTICATED' : 'FORBIDDEN' },
-      }),
-    ],
-  };
 }
 
 /**
@@ -89,7 +66,7 @@ export function upstreamErrorsResult(errors: unknown): { errors: GraphQLError[] 
 /** What a subscription's client is sent when its subgraph fails it: an error message, a refusal, or the subgraph gone. */
 function failureResult(err: unknown, subgraphName: string, context: any) {
   return upstreamErrorsResult(err) ??
-    (isCloseEvent(err) ? upstreamCloseResult(err, subgraphName, context) : interruptedResult(err, subgraphName, context));
+    interruptedResult(err, subgraphName, context);
 }
 
 /**
@@ -124,6 +101,31 @@ function guardSubscription(source: AsyncIterable<any>, subgraphName: string, con
 }
 
 /**
+ * The largest `subscribe` message a subgraph takes (Tomcat's default text message buffer, 8,192
+ * characters), less room for the message's envelope. A larger one would make the subgraph close the
+ * whole connection (1009), and with it every other client's subscriptions on that shared lane.
+ */
+export const MAX_UPSTREAM_SUBSCRIBE_CHARS = 8_000;
+
+/** `BAD_USER_INPUT` for a subscription whose upstream request would not fit a subgraph's message buffer, else null. */
+export function oversizedSubscription(request: { document: any; variables?: unknown; operationName?: string; extensions?: unknown }) {
+  const size = JSON.stringify({
+    query: print(request.document),
+    variables: request.variables,
+    operationName: request.operationName,
+    extensions: request.extensions,
+  }).length;
+  if (size <= MAX_UPSTREAM_SUBSCRIBE_CHARS) return null;
+  return {
+    errors: [
+      new GraphQLError(`The subscription is too large (${size} characters with its variables; at most ${MAX_UPSTREAM_SUBSCRIBE_CHARS}). Send shorter variables.`, {
+        extensions: { code: 'BAD_USER_INPUT' },
+      }),
+    ],
+  };
+}
+
+/**
  * Which of `connections` shared upstream WebSocket connections a client's subscriptions use: a stable
  * hash of its Authorization value (FNV-1a), so one viewer's subscriptions stay together and viewers
  * spread evenly. A string, as the transport's `connectionParams` template takes it.
@@ -146,8 +148,10 @@ export function upstreamLane(authorization: string | undefined, connections: num
  * - propagateHeaders keeps the headers it adds in the subgraph request's `extensions.headers`; the
  *   HTTP executor turns them into headers, but the WebSocket executor would send them as they are
  *   in the `subscribe` message, so they are dropped there.
- * - Maps a subgraph's refusal of a subscription WebSocket to a clear error, and a subgraph that went
- *   away to one that tells the client to resume with `after` (see above).
+ * - Refuses a subscription too large for a subgraph's message buffer (oversizedSubscription), and
+ *   turns a subgraph that went away, or closed the shared connection, into an error that tells the
+ *   client to resume with `after` (see above). The transport copies an `extensions.connectionParams`
+ *   into the lane's `connection_init`: client extensions are never passed on here.
  */
 export const useSubscriptionAuthorization = (upstreamConnections: number): GatewayPlugin => ({
   onContextBuilding({ context, extendContext }) {
@@ -166,6 +170,8 @@ export const useSubscriptionAuthorization = (upstreamConnections: number): Gatew
     const authorization = (executionRequest.context as any)?.forwardedAuthorization;
     executionRequest.extensions = authorization ? { ...extensions, authorization } : extensions;
     setExecutor(async (request) => {
+      const tooLarge = oversizedSubscription(request);
+      if (tooLarge) return tooLarge;
       try {
         const result = await executor(request);
         return isAsyncIterable(result) ? guardSubscription(result, subgraphName, request.context) : result;

@@ -88,4 +88,25 @@ class SubscriptionLimitsTest extends ChangeTest {
                 + slowestRelease + " ms (slowest of 20)");
         assertThat(slowestRelease).as("released upstream when its client leaves, not at its next event").isLessThan(5_000);
     }
+    /**
+     * A subscription too large for orders-service's WebSocket message buffer is refused at the gateway. It
+     * would otherwise close the connection the gateway shares between clients (one lane per token, so a
+     * second connection with the same token is on the same lane), and every subscription on it.
+     */
+    @Test
+    void aSubscriptionTooLargeForTheSharedUpstreamConnectionIsRefusedAloneAndTheLaneServesOn() {
+        long owner = TestData.user("lanesize");
+        String token = Tokens.viewer(owner);
+        String withAfter = "subscription($after: String) { orderChanges(after: $after) { action order { id } } }";
+        try (GraphQlWsClient bystander = GraphQlWsClient.subscribe(stack.gatewayUrl(), token, ChangeStreamTest.CHANGES_LEAN, Map.of());
+             GraphQlWsClient large = GraphQlWsClient.subscribe(stack.gatewayUrl(), token, withAfter, Map.of("after", "x".repeat(20_000)))) {
+            JsonNode refused = large.poll(WAIT);
+            assertThat(refused).isNotNull();
+            assertThat(refused.toString()).contains("BAD_USER_INPUT").contains("too large");
+            awaitSubscribed(1);
+            long order = TestData.orders(owner, 1, LocalDate.of(2026, 12, 2), "UNPAID").getFirst();
+            JsonNode change = bystander.awaitData(1, WAIT).getFirst().path("orderChanges");
+            assertThat(change.path("order").path("id").asString()).isEqualTo(TestData.globalId("Order", order));
+        }
+    }
 }

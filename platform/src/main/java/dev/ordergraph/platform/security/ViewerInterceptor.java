@@ -1,10 +1,14 @@
 package dev.ordergraph.platform.security;
 
+import dev.ordergraph.platform.errors.ErrorCode;
+import dev.ordergraph.platform.errors.GraphQlErrors;
+import graphql.ExecutionResult;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
 import org.springframework.graphql.server.WebSocketGraphQlInterceptor;
 import org.springframework.graphql.server.WebSocketGraphQlRequest;
 import org.springframework.graphql.server.WebSocketSessionInfo;
+import org.springframework.graphql.support.DefaultExecutionGraphQlResponse;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -24,14 +28,14 @@ import java.util.Map;
  *   invalid token closes the connection with 4401, as graphql-ws defines.</li>
  *   <li>WebSocket, a connection the gateway shares between its clients: {@code connection_init} carries
  *   no token, and each subscription carries its client's in {@code extensions.authorization}, verified
- *   per subscription. A subscription whose token is invalid runs with no viewer ({@code UNAUTHENTICATED}
- *   from the fields), never as the connection's, and the others on the connection go on.</li>
+ *   per subscription. A subscription whose token is invalid is refused alone with {@code UNAUTHENTICATED}
+ *   (never run as the connection's viewer), and the others on the connection go on.</li>
  * </ul>
  */
 public class ViewerInterceptor implements WebSocketGraphQlInterceptor {
 
     private static final String VIEWER = Viewer.class.getName();
-    /** A subscription's own token, in its {@code extensions}. */
+    /** A request's own token, in its {@code extensions} (the gateway's subscriptions on a shared connection). */
     private static final String AUTHORIZATION = "authorization";
 
     private final JwtDecoder jwtDecoder;
@@ -42,29 +46,37 @@ public class ViewerInterceptor implements WebSocketGraphQlInterceptor {
 
     @Override
     public Mono<WebGraphQlResponse> intercept(WebGraphQlRequest request, Chain chain) {
-        Viewer viewer = request instanceof WebSocketGraphQlRequest ws ? webSocketViewer(ws) : fromSecurityContext();
+        Viewer viewer;
+        if (request instanceof WebSocketGraphQlRequest ws) {
+            Object own = ws.getExtensions().get(AUTHORIZATION);
+            if (own == null) {
+                viewer = (Viewer) ws.getSessionInfo().getAttributes().get(VIEWER);
+            } else {
+                try {
+                    viewer = decode(own);
+                } catch (JwtException | IllegalArgumentException e) {
+                    return Mono.just(unauthenticated(request)); // this request only; the connection serves on
+                }
+                // Read: execution need not carry it (the request's own toString, logged at DEBUG, still does).
+                Map<String, Object> rest = new HashMap<>(ws.getExtensions());
+                rest.remove(AUTHORIZATION);
+                request.configureExecutionInput((input, builder) -> builder.extensions(rest).build());
+            }
+        } else {
+            viewer = fromSecurityContext();
+        }
         if (viewer != null) {
             request.configureExecutionInput((input, builder) ->
                     builder.graphQLContext(context -> context.put(Viewer.class, viewer)).build());
         }
-        if (request.getExtensions().containsKey(AUTHORIZATION)) { // read; no instrumentation needs to see it
-            Map<String, Object> rest = new HashMap<>(request.getExtensions());
-            rest.remove(AUTHORIZATION);
-            request.configureExecutionInput((input, builder) -> builder.extensions(rest).build());
-        }
         return chain.next(request);
     }
 
-    private Viewer webSocketViewer(WebSocketGraphQlRequest request) {
-        Object own = request.getExtensions().get(AUTHORIZATION);
-        if (own == null) {
-            return (Viewer) request.getSessionInfo().getAttributes().get(VIEWER);
-        }
-        try {
-            return decode(own);
-        } catch (JwtException | IllegalArgumentException e) {
-            return null;
-        }
+    private static WebGraphQlResponse unauthenticated(WebGraphQlRequest request) {
+        ExecutionResult refused = ExecutionResult.newExecutionResult()
+                .addError(GraphQlErrors.error(ErrorCode.UNAUTHENTICATED, "The token is invalid or expired; sign in again.", null))
+                .build();
+        return new WebGraphQlResponse(new DefaultExecutionGraphQlResponse(request.toExecutionInput(), refused));
     }
 
     @Override
