@@ -26,7 +26,12 @@ class VisibilityTest extends ChangeTest {
         long alice = TestData.user("visa");
         long bob = TestData.user("visb");
         long staff = TestData.user("visstaff");
+        long published = stack.changesPublished();
         long order = TestData.orders(alice, 1, LocalDate.of(2026, 9, 1), "UNPAID").getFirst();
+        // Captured before anyone subscribes: a subscription without `after` starts at what the service has
+        // captured, and one opened within a few ms of the insert (the gateway's connection is already
+        // open) could otherwise still receive its CREATED.
+        stack.awaitChangesPublished(published + 1);
         try (GraphQlWsClient aliceSub = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(alice), ChangeStreamTest.CHANGES_LEAN, Map.of());
              GraphQlWsClient bobSub = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(bob), ChangeStreamTest.CHANGES_LEAN, Map.of());
              GraphQlWsClient staffSub = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.staff(staff), ONE_ORDER,
