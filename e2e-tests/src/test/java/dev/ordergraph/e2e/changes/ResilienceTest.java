@@ -88,6 +88,33 @@ class ResilienceTest extends ChangeTest {
         }
     }
 
+    /**
+     * {@code changesCursor} read twice with nothing written in between is two different strings (so a
+     * viewer cannot watch it move when others write), and a subscription after either gets exactly what
+     * was committed after it.
+     */
+    @Test
+    void changesCursorSaysNothingOfOthersWritesAndResumesLikeAnyCursor() {
+        long owner = TestData.user("freshcursor");
+        String token = Tokens.viewer(owner);
+        long published = stack.changesPublished();
+        TestData.orders(owner, 1, LocalDate.of(2026, 10, 5), "UNPAID"); // so the feed holds a change
+        stack.awaitChangesPublished(published + 1);
+        dev.ordergraph.e2e.support.GraphQlClient viewer = new dev.ordergraph.e2e.support.GraphQlClient(stack.gatewayUrl(), token);
+        String first = viewer.execute("{ changesCursor }").data().path("changesCursor").asString();
+        String second = viewer.execute("{ changesCursor }").data().path("changesCursor").asString();
+        assertThat(first).isNotBlank().hasSize(64).isNotEqualTo(second);
+
+        long id = TestData.orders(owner, 1, LocalDate.of(2026, 10, 6), "PAID").getFirst();
+        for (String after : List.of(first, second)) {
+            try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), token, ChangeStreamTest.CHANGES, Map.of("after", after))) {
+                JsonNode change = client.awaitData(1, WAIT).getFirst().path("orderChanges");
+                assertThat(change.path("order").path("id").asString()).isEqualTo(TestData.globalId("Order", id));
+                client.assertNothingFor(Duration.ofMillis(500));
+            }
+        }
+    }
+
     @Test
     void aCursorTheServiceDidNotIssueIsBadUserInputAndItsCursorsShowNoLogPosition() {
         long owner = TestData.user("forged");

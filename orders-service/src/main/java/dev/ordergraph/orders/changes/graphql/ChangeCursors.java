@@ -16,6 +16,7 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 
@@ -34,6 +35,7 @@ public class ChangeCursors {
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
     private static final int CURSOR_BYTES = NONCE_BYTES + POSITION_BYTES + TAG_BITS / 8;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKeySpec encryption;
     /** Per thread: a Cipher and a Mac are not thread-safe, and looking them up per cursor costs more than using them. */
@@ -68,20 +70,40 @@ public class ChangeCursors {
         }));
     }
 
+    /** The cursor of the change at {@code position}: the same string for the same change, on every replica. */
     public String of(ChangePosition position) {
         Sealed previous = last.get();
         if (previous != null && previous.position().equals(position)) {
             return previous.cursor();
         }
-        byte[] plain = ByteBuffer.allocate(POSITION_BYTES).putLong(position.txId()).putLong(position.lsn()).putInt(position.ordinal()).array();
-        byte[] nonce = Arrays.copyOf(macs.get().doFinal(plain), NONCE_BYTES);
+        byte[] plain = plain(position);
+        String cursor = seal(plain, Arrays.copyOf(macs.get().doFinal(plain), NONCE_BYTES));
+        last.set(new Sealed(position, cursor));
+        return cursor;
+    }
+
+    /**
+     * A cursor of {@code position} under a random nonce: a different string each time, so a viewer who reads
+     * {@code changesCursor} again and again cannot tell from it whether anybody wrote in between (a
+     * deterministic cursor would stay put while nobody writes and move when anybody does). It resumes
+     * like {@link #of}. Random 96-bit nonces are safe for far more seals than a service makes under one key.
+     */
+    public String fresh(ChangePosition position) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        return seal(plain(position), nonce);
+    }
+
+    private static byte[] plain(ChangePosition position) {
+        return ByteBuffer.allocate(POSITION_BYTES).putLong(position.txId()).putLong(position.lsn()).putInt(position.ordinal()).array();
+    }
+
+    private String seal(byte[] plain, byte[] nonce) {
         try {
             Cipher cipher = ciphers.get();
             cipher.init(Cipher.ENCRYPT_MODE, encryption, new GCMParameterSpec(TAG_BITS, nonce));
             byte[] sealed = ByteBuffer.allocate(CURSOR_BYTES).put(nonce).put(cipher.doFinal(plain)).array();
-            String cursor = Base64.getUrlEncoder().withoutPadding().encodeToString(sealed);
-            last.set(new Sealed(position, cursor));
-            return cursor;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(sealed);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is part of every JDK", e);
         }

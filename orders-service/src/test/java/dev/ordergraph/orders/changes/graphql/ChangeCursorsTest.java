@@ -37,4 +37,15 @@ class ChangeCursorsTest {
         }
         assertThatThrownBy(() -> ChangeViewTest.cursors("another").parse(cursor)).isInstanceOf(ApiException.class);
     }
+
+    @Test
+    void aFreshCursorDiffersOnEveryReadOfTheSamePositionAndResumesThereOnAnyReplica() {
+        ChangeCursors cursors = ChangeViewTest.cursors("shared");
+        String first = cursors.fresh(POSITION);
+        String second = cursors.fresh(POSITION);
+
+        assertThat(first).isNotEqualTo(second).isNotEqualTo(cursors.of(POSITION)).hasSameSizeAs(cursors.of(POSITION));
+        assertThat(ChangeViewTest.cursors("shared").parse(first)).isEqualTo(POSITION); // another replica
+        assertThat(cursors.parse(second)).isEqualTo(POSITION);
+    }
 }
