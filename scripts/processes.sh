@@ -3,6 +3,7 @@
 # stop_tree PID: stops PID and everything it started (npm start's gateway runs as npm's grandchild,
 # which a signal to npm alone would leave running).
 stop_tree() {
+  command -v pgrep >/dev/null || echo "pgrep (procps) is missing: processes started by $1 may keep running" >&2
   local child
   for child in $(pgrep -P "$1" 2>/dev/null); do stop_tree "$child"; done
   kill "$1" 2>/dev/null || true

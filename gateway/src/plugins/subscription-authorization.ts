@@ -63,14 +63,13 @@ export function upstreamErrorsResult(errors: unknown): { errors: GraphQLError[] 
   };
 }
 
-/** What a subscription's client is sent when its subgraph fails it: an error message, a refusal, or the subgraph gone. */
+/** What a subscription's client is sent when its subgraph fails it: the subgraph's error message, or the subgraph gone. */
 function failureResult(err: unknown, subgraphName: string, context: any) {
-  return upstreamErrorsResult(err) ??
-    interruptedResult(err, subgraphName, context);
+  return upstreamErrorsResult(err) ?? interruptedResult(err, subgraphName, context);
 }
 
 /**
- * The subgraph's results, with a refusal or an error message turned into a result (see above). Not an
+ * The subgraph's results, with a failure turned into a result (failureResult). Not an
  * async generator: a generator's `return()` waits for the pending `next()`, i.e. for the next event,
  * so a client that leaves would hold the subgraph's subscription open; this one passes it on at once.
  */
@@ -102,7 +101,7 @@ function guardSubscription(source: AsyncIterable<any>, subgraphName: string, con
 
 /**
  * The largest `subscribe` message a subgraph takes (Tomcat's default text message buffer, 8,192
- * characters), less room for the message's envelope. A larger one would make the subgraph close the
+ * characters, which the services leave as it is), less room for the message's envelope. A larger one would make the subgraph close the
  * whole connection (1009), and with it every other client's subscriptions on that shared lane.
  */
 export const MAX_UPSTREAM_SUBSCRIBE_CHARS = 8_000;
@@ -118,7 +117,7 @@ export function oversizedSubscription(request: { document: any; variables?: unkn
   if (size <= MAX_UPSTREAM_SUBSCRIBE_CHARS) return null;
   return {
     errors: [
-      new GraphQLError(`The subscription is too large (${size} characters with its variables; at most ${MAX_UPSTREAM_SUBSCRIBE_CHARS}). Send shorter variables.`, {
+      new GraphQLError(`The subscription is too large (${size} characters with its variables; at most ${MAX_UPSTREAM_SUBSCRIBE_CHARS}). Send a smaller one.`, {
         extensions: { code: 'BAD_USER_INPUT' },
       }),
     ],

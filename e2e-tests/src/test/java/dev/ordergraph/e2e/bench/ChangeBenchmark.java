@@ -2,7 +2,6 @@ package dev.ordergraph.e2e.bench;
 
 import dev.ordergraph.e2e.support.GraphQlClient;
 import dev.ordergraph.e2e.support.GraphQlWsClient;
-import dev.ordergraph.e2e.support.ServiceProcess;
 import dev.ordergraph.e2e.support.Sql;
 import dev.ordergraph.e2e.support.Stack;
 import dev.ordergraph.e2e.support.TestData;

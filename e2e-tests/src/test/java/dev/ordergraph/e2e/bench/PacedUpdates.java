@@ -115,7 +115,12 @@ final class PacedUpdates {
                 assertThat(change.path("action").asString()).isEqualTo("UPDATED");
                 assertThat(change.path("order").path("state").asString()).isEqualTo(stateOf(i));
                 long at;
+                long deadline = System.nanoTime() + 10_000_000_000L;
                 while ((at = committed.get(i)) == 0) { // the event can overtake the writer's bookkeeping
+                    if (System.nanoTime() > deadline || writing.isCompletedExceptionally()) {
+                        writing.join(); // the writer's failure, if it failed
+                        throw new AssertionError("update " + i + " arrived but its commit was never recorded");
+                    }
                     Thread.onSpinWait();
                 }
                 latencies[i] = arrived - at;

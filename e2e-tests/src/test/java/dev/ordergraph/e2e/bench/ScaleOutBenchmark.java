@@ -1,6 +1,7 @@
 package dev.ordergraph.e2e.bench;
 
 import dev.ordergraph.e2e.support.GraphQlWsClient;
+import dev.ordergraph.e2e.support.Prometheus;
 import dev.ordergraph.e2e.support.ScaledStack;
 import dev.ordergraph.e2e.support.ServiceProcess;
 import dev.ordergraph.e2e.support.Sql;
@@ -16,11 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -343,23 +340,15 @@ class ScaleOutBenchmark {
         awaitLive(List.of(client), probe);
     }
 
-    /** The recent p50 and p99 of the service's commit-to-feed timer (Prometheus quantiles; seconds there). */
+    /**
+     * The p50 and p99 of the service's commit-to-feed timer (Prometheus quantiles, in seconds there), over
+     * its recent window: that spans earlier rounds too, so a slow first round can lift a later p99.
+     */
     private static String commitToFeed(URI service) {
-        String scrape;
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            scrape = http.send(HttpRequest.newBuilder(service.resolve("/actuator/prometheus")).header("Accept", "text/plain").build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-        double[] ms = new double[2];
-        String[] quantiles = {"0.5", "0.99"};
-        for (int i = 0; i < 2; i++) {
-            String quantile = "quantile=\"" + quantiles[i] + "\"";
-            ms[i] = scrape.lines().filter(line -> line.startsWith("ordergraph_changes_lag_seconds{") && line.contains(quantile)).findFirst()
-                    .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) * 1000).orElse(Double.NaN);
-        }
-        return "%.1f / %.1f ms".formatted(ms[0], ms[1]);
+        URI scrape = service.resolve("/actuator/prometheus");
+        return "%.1f / %.1f ms".formatted(
+                Prometheus.metric(scrape, "ordergraph_changes_lag_seconds", "quantile=\"0.5\"") * 1000,
+                Prometheus.metric(scrape, "ordergraph_changes_lag_seconds", "quantile=\"0.99\"") * 1000);
     }
 
     private static double median(double[] runs) {

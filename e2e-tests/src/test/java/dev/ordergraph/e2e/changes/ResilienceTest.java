@@ -1,5 +1,6 @@
 package dev.ordergraph.e2e.changes;
 
+import dev.ordergraph.e2e.support.GraphQlClient;
 import dev.ordergraph.e2e.support.GraphQlWsClient;
 import dev.ordergraph.e2e.support.Sql;
 import dev.ordergraph.e2e.support.Stack;
@@ -100,7 +101,7 @@ class ResilienceTest extends ChangeTest {
         long published = stack.changesPublished();
         TestData.orders(owner, 1, LocalDate.of(2026, 10, 5), "UNPAID"); // so the feed holds a change
         stack.awaitChangesPublished(published + 1);
-        dev.ordergraph.e2e.support.GraphQlClient viewer = new dev.ordergraph.e2e.support.GraphQlClient(stack.gatewayUrl(), token);
+        GraphQlClient viewer = new GraphQlClient(stack.gatewayUrl(), token);
         String first = viewer.execute("{ changesCursor }").data().path("changesCursor").asString();
         String second = viewer.execute("{ changesCursor }").data().path("changesCursor").asString();
         assertThat(first).isNotBlank().hasSize(64).isNotEqualTo(second);

@@ -88,6 +88,7 @@ class SubscriptionLimitsTest extends ChangeTest {
                 + slowestRelease + " ms (slowest of 20)");
         assertThat(slowestRelease).as("released upstream when its client leaves, not at its next event").isLessThan(5_000);
     }
+
     /**
      * A subscription too large for orders-service's WebSocket message buffer is refused at the gateway. It
      * would otherwise close the connection the gateway shares between clients (one lane per token, so a

@@ -9,23 +9,17 @@ import dev.ordergraph.e2e.support.Tokens;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.Map;
 
+import static dev.ordergraph.e2e.support.Prometheus.metric;
+import static dev.ordergraph.e2e.support.Prometheus.scrape;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What operators watch: health of each part and the Prometheus metrics, as a scraper and a probe read them. */
 class OperationsTest extends GatewayTest {
-
-    private static final HttpClient SCRAPER = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void healthShowsTheDatabaseAndTheChangeCapture() {
@@ -113,30 +107,5 @@ class OperationsTest extends GatewayTest {
 
     private static URI prometheus(URI subgraphUrl) {
         return subgraphUrl.resolve("/actuator/prometheus");
-    }
-
-    /** The sum of the Prometheus samples at {@code scrapeUrl} named {@code name} whose labels contain every fragment. */
-    static double metric(URI scrapeUrl, String name, String... labelFragments) {
-        return scrape(scrapeUrl).lines()
-                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
-                .filter(line -> Arrays.stream(labelFragments).allMatch(line::contains))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
-    }
-
-    /** The Prometheus text at {@code scrapeUrl}. */
-    private static String scrape(URI scrapeUrl) {
-        HttpResponse<String> scrape;
-        try {
-            scrape = SCRAPER.send(HttpRequest.newBuilder(scrapeUrl)
-                    .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        assertThat(scrape.statusCode()).as(scrape.body()).isEqualTo(200);
-        return scrape.body();
     }
 }

@@ -64,7 +64,11 @@ public final class ScaledStack implements AutoCloseable {
             }
             return scaled;
         } catch (RuntimeException e) {
-            scaled.stop();
+            try {
+                scaled.stop();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
     }
@@ -81,9 +85,12 @@ public final class ScaledStack implements AutoCloseable {
                 process.stop();
             }
         }
-        kafka("stop");
-        Stack.dropReplicationSlot(SLOT);
-        admin("drop database if exists " + DB + " with (force)");
+        try {
+            kafka("stop");
+        } finally {
+            Stack.dropReplicationSlot(SLOT);
+            admin("drop database if exists " + DB + " with (force)");
+        }
     }
 
     @Override

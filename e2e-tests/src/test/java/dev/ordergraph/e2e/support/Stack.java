@@ -78,7 +78,7 @@ public final class Stack {
     public ServiceProcess startGateway(int port, Map<String, String> settings) {
         ServiceProcess extra = gatewayProcess("gateway-" + port, port, settings);
         extra.start();
-        extra.awaitHealthy(Duration.ofSeconds(60));
+        awaitHealthyOrStop(extra, Duration.ofSeconds(60));
         return extra;
     }
 
@@ -104,8 +104,18 @@ public final class Stack {
      */
     public ServiceProcess startOrdersService(int port, Map<String, String> settings) {
         ServiceProcess service = launchOrdersService(port, settings);
-        service.awaitHealthy(Duration.ofSeconds(180));
+        awaitHealthyOrStop(service, Duration.ofSeconds(180));
         return service;
+    }
+
+    /** Waits until {@code service} is healthy; stops it if it is not (it would keep its port, and its slot). */
+    private static void awaitHealthyOrStop(ServiceProcess service, Duration timeout) {
+        try {
+            service.awaitHealthy(timeout);
+        } catch (RuntimeException e) {
+            service.stop();
+            throw e;
+        }
     }
 
     /** As {@link #startOrdersService} without waiting for it to be healthy. */

@@ -57,13 +57,16 @@ public class ViewerInterceptor implements WebSocketGraphQlInterceptor {
                 } catch (JwtException | IllegalArgumentException e) {
                     return Mono.just(unauthenticated(request)); // this request only; the connection serves on
                 }
-                // Read: execution need not carry it (the request's own toString, logged at DEBUG, still does).
-                Map<String, Object> rest = new HashMap<>(ws.getExtensions());
-                rest.remove(AUTHORIZATION);
-                request.configureExecutionInput((input, builder) -> builder.extensions(rest).build());
             }
         } else {
             viewer = fromSecurityContext();
+        }
+        if (request.getExtensions().containsKey(AUTHORIZATION)) {
+            // Read (or, over HTTP, not ours to read): execution need not carry it. The request's own
+            // toString, which Spring GraphQL logs at DEBUG, still does.
+            Map<String, Object> rest = new HashMap<>(request.getExtensions());
+            rest.remove(AUTHORIZATION);
+            request.configureExecutionInput((input, builder) -> builder.extensions(rest).build());
         }
         if (viewer != null) {
             request.configureExecutionInput((input, builder) ->

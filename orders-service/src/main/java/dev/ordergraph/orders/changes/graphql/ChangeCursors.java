@@ -23,9 +23,10 @@ import java.util.Base64;
 /**
  * The {@code cursor} of an {@code OrderChange}, where {@code after:} resumes: the change's log position
  * (transaction, WAL position, place in its record), encrypted, so it tells a viewer nothing about other
- * viewers' writes. Deterministic (the nonce is a MAC of the position, as in SIV), so the same change has
- * the same cursor on every replica that shares the secret; authenticated, so a cursor that was not
- * issued here, or was altered, is {@code BAD_USER_INPUT} rather than a position.
+ * viewers' writes. A change's cursor is deterministic (the nonce is a MAC of the position, as in SIV), so
+ * the same change has the same cursor on every replica that shares the secret; {@code changesCursor} is
+ * sealed under a random nonce instead ({@link #fresh}). Authenticated, so a cursor that was not issued
+ * here, or was altered, is {@code BAD_USER_INPUT} rather than a position.
  */
 @Component
 public class ChangeCursors {
@@ -77,7 +78,9 @@ public class ChangeCursors {
             return previous.cursor();
         }
         byte[] plain = plain(position);
-        String cursor = seal(plain, Arrays.copyOf(macs.get().doFinal(plain), NONCE_BYTES));
+        byte[] nonce = Arrays.copyOf(macs.get().doFinal(plain), NONCE_BYTES);
+        nonce[0] &= 0x7F; // derived nonces have the top bit clear, random ones set: the two never meet
+        String cursor = seal(plain, nonce);
         last.set(new Sealed(position, cursor));
         return cursor;
     }
@@ -86,11 +89,16 @@ public class ChangeCursors {
      * A cursor of {@code position} under a random nonce: a different string each time, so a viewer who reads
      * {@code changesCursor} again and again cannot tell from it whether anybody wrote in between (a
      * deterministic cursor would stay put while nobody writes and move when anybody does). It resumes
-     * like {@link #of}. Random 96-bit nonces are safe for far more seals than a service makes under one key.
+     * like {@link #of}. The key is shared by every replica and any viewer can ask for this as often as
+     * the gateway lets them, so mind the bound for random GCM nonces: about 2^32 seals of this kind per
+     * key (the top bit keeps them apart from change cursors' nonces); rotate
+     * {@code ORDERGRAPH_CDC_CURSORSECRET} well before that (cursors then sealed under the old key are
+     * {@code BAD_USER_INPUT}).
      */
     public String fresh(ChangePosition position) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
+        nonce[0] |= (byte) 0x80;
         return seal(plain(position), nonce);
     }
 
