@@ -182,7 +182,7 @@ class ScaleOutBenchmark {
         String ownChanges = "subscription { orderChanges { action cursor order { id state } } }";
         double[] heapBefore = {scaled.replica(0).liveHeapMiB(), scaled.replica(1).liveHeapMiB()};
         long[] rssBefore = {scaled.replica(0).rssMiB(), scaled.replica(1).rssMiB(), scaled.gatewayProcess(0).rssMiB(), scaled.gatewayProcess(1).rssMiB()};
-        int[] openBefore = {scaled.open(0), scaled.open(1)};
+        int[] openBefore = {scaled.settledOpen(0), scaled.settledOpen(1)};
         List<GraphQlWsClient> clients = new ArrayList<>();
         ExecutorService opener = Executors.newFixedThreadPool(16);
         try {
@@ -252,7 +252,7 @@ class ScaleOutBenchmark {
             Map<Long, Long> committedAt = new ConcurrentHashMap<>();
             List<Long> written = new ArrayList<>();
             AtomicBoolean writing = new AtomicBoolean(true);
-            int before = scaled.open(survivor);
+            int before = scaled.settledOpen(survivor);
             try (GraphQlWsClient client = GraphQlWsClient.subscribe(scaled.gateway(survivor), Tokens.viewer(owner),
                     "subscription { orderChangeBatches { changes { order { id } } } }", Map.of())) {
                 scaled.awaitOpen(survivor, before);

@@ -56,7 +56,7 @@ class ScaleOutTest {
         long owner = TestData.user("scaled");
         Map<String, Object> filter = Map.of("filter", Map.of("userId", TestData.globalId("User", owner)));
         String staff = Tokens.staff(TestData.user("scaledstaff"));
-        int[] before = {scaled.open(0), scaled.open(1)};
+        int[] before = {scaled.settledOpen(0), scaled.settledOpen(1)};
         try (GraphQlWsClient a = GraphQlWsClient.subscribe(scaled.gateway(0), staff, BATCHES, filter);
              GraphQlWsClient b = GraphQlWsClient.subscribe(scaled.gateway(1), staff, BATCHES, filter)) {
             scaled.awaitOpen(0, before[0]);
@@ -84,7 +84,7 @@ class ScaleOutTest {
         String token = Tokens.viewer(owner);
         String resumeAt;
         List<String> all = new ArrayList<>();
-        int before = scaled.open(0);
+        int before = scaled.settledOpen(0);
         try (GraphQlWsClient a = GraphQlWsClient.subscribe(scaled.gateway(0), token, BATCHES, Map.of())) {
             scaled.awaitOpen(0, before);
             for (int i = 0; i < 10; i++) {
@@ -115,7 +115,7 @@ class ScaleOutTest {
         long owner = TestData.user("failover");
         String token = Tokens.viewer(owner);
         List<Long> written = new ArrayList<>();
-        int before = scaled.open(survivor);
+        int before = scaled.settledOpen(survivor);
         AtomicBoolean writing = new AtomicBoolean(true);
         try (GraphQlWsClient client = GraphQlWsClient.subscribe(scaled.gateway(survivor), token, BATCHES, Map.of())) {
             scaled.awaitOpen(survivor, before);
@@ -163,7 +163,7 @@ class ScaleOutTest {
         long owner = TestData.user("zombie");
         String token = Tokens.viewer(owner);
         List<Long> written = new ArrayList<>();
-        int before = scaled.open(other);
+        int before = scaled.settledOpen(other);
         try (GraphQlWsClient client = GraphQlWsClient.subscribe(scaled.gateway(other), token, BATCHES, Map.of())) {
             scaled.awaitOpen(other, before);
             scaled.replica(zombie).signal("STOP");
@@ -194,7 +194,7 @@ class ScaleOutTest {
         long owner = TestData.user("brokerrestart");
         String token = Tokens.viewer(owner);
         List<Long> written = new ArrayList<>();
-        int[] before = {scaled.open(0), scaled.open(1)};
+        int[] before = {scaled.settledOpen(0), scaled.settledOpen(1)};
         try (GraphQlWsClient a = GraphQlWsClient.subscribe(scaled.gateway(0), token, BATCHES, Map.of());
              GraphQlWsClient b = GraphQlWsClient.subscribe(scaled.gateway(1), token, BATCHES, Map.of())) {
             scaled.awaitOpen(0, before[0]);
@@ -227,7 +227,7 @@ class ScaleOutTest {
         long owner = TestData.user("brokerdownstart");
         String token = Tokens.viewer(owner);
         String before;
-        int open = scaled.open(follower);
+        int open = scaled.settledOpen(follower);
         try (GraphQlWsClient client = GraphQlWsClient.subscribe(scaled.gateway(follower), token, BATCHES, Map.of())) {
             scaled.awaitOpen(follower, open);
             ScaledStack.insert(owner, 1);

@@ -202,6 +202,26 @@ public final class ScaledStack implements AutoCloseable {
         return (int) metric(i, "ordergraph.subscriptions.active");
     }
 
+    /**
+     * Subscriptions open at replica {@code i} once the count has held still for a second: a baseline that
+     * a subscription the gateway is still closing for an earlier client cannot make too high (it would
+     * then offset the new one's arrival, and {@link #awaitOpen} wait for nothing).
+     */
+    public int settledOpen(int i) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int count = open(i);
+        long since = System.nanoTime();
+        while (System.nanoTime() - since < 1_000_000_000L && System.nanoTime() < deadline) {
+            ServiceProcess.sleep(100);
+            int now = open(i);
+            if (now != count) {
+                count = now;
+                since = System.nanoTime();
+            }
+        }
+        return count;
+    }
+
     /** The first measurement of the Micrometer meter {@code name} (with an optional {@code ?tag=} query) at replica {@code i}. */
     public double metric(int i, String name) {
         return new GraphQlClient(replicaUrl(i).resolve("/actuator/metrics/" + name), null).get()
