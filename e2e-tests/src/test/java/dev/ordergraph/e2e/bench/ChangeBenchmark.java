@@ -98,7 +98,7 @@ class ChangeBenchmark {
     private double bulkUpdate(long owner, String query, String field, String state) {
         try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.staff(TestData.user("tenkstaff")), query,
                 Map.of("filter", Map.of("userId", TestData.globalId("User", owner))))) {
-            awaitLive(client, owner);
+            Probes.awaitLive(List.of(client), () -> TestData.orders(owner, 1, LocalDate.of(2029, 2, 2), "UNPAID").getFirst());
             long start = System.nanoTime();
             int updated = Sql.orders("update orders set state = '" + state + "' where user_id = " + owner);
             long committed = System.nanoTime();
@@ -107,20 +107,6 @@ class ChangeBenchmark {
                     .formatted(updated, field, (committed - start) / 1e6, arrival.ms(), arrival.messages(), arrival.largest()));
             return arrival.ms();
         }
-    }
-
-    /** Inserts probe rows until one reaches {@code client}, then lets any late probe arrive too. */
-    private static void awaitLive(GraphQlWsClient client, long owner) {
-        for (int attempt = 0; attempt < 30; attempt++) {
-            TestData.orders(owner, 1, LocalDate.of(2029, 2, 2), "UNPAID");
-            if (client.poll(Duration.ofSeconds(2)) != null) {
-                while (client.poll(Duration.ofMillis(500)) != null) {
-                    // a probe from an earlier attempt
-                }
-                return;
-            }
-        }
-        throw new AssertionError("The subscription never went live");
     }
 
     @Test

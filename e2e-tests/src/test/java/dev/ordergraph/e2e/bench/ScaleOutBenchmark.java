@@ -31,7 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 import static dev.ordergraph.e2e.bench.PacedUpdates.ms;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -139,8 +138,8 @@ class ScaleOutBenchmark {
         try (GraphQlWsClient embedded = GraphQlWsClient.subscribe(stack.gatewayUrl(), staff, BATCHES, filter);
              GraphQlWsClient first = GraphQlWsClient.subscribe(scaled.gateway(0), staff, BATCHES, filter);
              GraphQlWsClient second = GraphQlWsClient.subscribe(scaled.gateway(1), staff, BATCHES, filter)) {
-            awaitLive(embedded, () -> TestData.orders(owner, 1, LocalDate.of(2029, 2, 2), "UNPAID").getFirst());
-            awaitLive(List.of(first, second), () -> ScaledStack.insert(owner, 1).getFirst());
+            Probes.awaitLive(List.of(embedded), () -> TestData.orders(owner, 1, LocalDate.of(2029, 2, 2), "UNPAID").getFirst());
+            Probes.awaitLive(List.of(first, second), () -> ScaledStack.insert(owner, 1).getFirst());
             bulk(embedded, List.of(first, second), owner, "PAID"); // warm-up, not measured
             double[][] runs = new double[3][ROUNDS];
             for (int round = 0; round < ROUNDS; round++) {
@@ -297,47 +296,6 @@ class ScaleOutBenchmark {
         new Target("failover: leader kill -9 to the other leading, health UP", 5000, "ms")
                 .reportMedian(Arrays.stream(takeovers).asDoubleStream().toArray());
         print("failover gap at a client (longest commit-to-client across the kill): %s ms".formatted(rounded(gaps)));
-    }
-
-    /**
-     * Commits a probe order until it reaches every client, dropping what came before it (a replica still
-     * reading the topic's tail delivers changes committed just before the subscription), then lets late
-     * probes arrive.
-     */
-    private static void awaitLive(List<GraphQlWsClient> clients, Supplier<Long> probe) {
-        for (int attempt = 0; attempt < 30; attempt++) {
-            String id = TestData.globalId("Order", probe.get());
-            boolean all = true;
-            for (GraphQlWsClient client : clients) {
-                all &= reached(client, id, Duration.ofSeconds(5));
-            }
-            if (all) {
-                ServiceProcess.sleep(1000);
-                clients.forEach(client -> {
-                    while (client.poll(Duration.ZERO) != null) {
-                        // a probe from an earlier attempt
-                    }
-                });
-                return;
-            }
-        }
-        throw new AssertionError("Not every subscription went live");
-    }
-
-    /** Reads {@code client} until a message mentions {@code orderId}, for {@code timeout} at most. */
-    private static boolean reached(GraphQlWsClient client, String orderId, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode message;
-        while ((message = client.poll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) != null) {
-            if (message.toString().contains(orderId)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void awaitLive(GraphQlWsClient client, Supplier<Long> probe) {
-        awaitLive(List.of(client), probe);
     }
 
     /**
