@@ -9,6 +9,7 @@ import { readSettings } from './src/environment.ts';
 import { useBatchedChangeStream } from './src/plugins/batched-change-stream.ts';
 import { useEntityCache } from './src/plugins/entity-cache.ts';
 import { useOperationCost } from './src/plugins/operation-cost.ts';
+import { useAliasLimit, useDepthLimit, useMutationFieldLimit, useTokenLimit } from './src/plugins/operation-limits.ts';
 import { useRequestSizeLimit } from './src/plugins/request-size-limit.ts';
 import { useSharedSubscriptions, type SharingStats } from './src/plugins/shared-subscriptions.ts';
 import {
@@ -19,11 +20,17 @@ import {
 import { useSubgraphOperationNames } from './src/plugins/subgraph-operation-names.ts';
 import { useSubscriptionLimits } from './src/plugins/subscription-limits.ts';
 import { useSubscriptionMetrics } from './src/plugins/subscription-metrics.ts';
+import { useTokenExpiry } from './src/plugins/token-expiry.ts';
+import { useUpstreamSignature } from './src/plugins/upstream-signature.ts';
 import { useVaryOrigin } from './src/plugins/vary-origin.ts';
 import { useViewerScope } from './src/plugins/viewer-scope.ts';
+import { limitWebSocketMessages } from './src/websocket-limits.ts';
 
 const settings = readSettings();
 const sharing: SharingStats = { consumers: 0, streams: 0 };
+
+// One size limit for HTTP bodies and WebSocket messages; before the CLI makes its WebSocket server.
+limitWebSocketMessages(settings.maxRequestBytes);
 
 export const gatewayConfig = defineConfig({
   supergraph: settings.supergraph,
@@ -50,9 +57,8 @@ export const gatewayConfig = defineConfig({
 
   cors: corsFor(settings.corsOrigins),
 
-  // Operation limits (graphql-armor, built into Hive Gateway); both reject before any subgraph call.
-  maxDepth: settings.maxDepth,
-  maxTokens: settings.maxTokens,
+  // Operation limits: src/plugins/operation-limits.ts (depth and tokens with graphql-armor, as Hive
+  // Gateway's maxDepth/maxTokens options would run it, but with a code on each refusal).
   blockFieldSuggestions: settings.production,
   disableIntrospection: settings.production ? {} : undefined, // an options object turns it on
   graphiql: !settings.production,
@@ -66,8 +72,15 @@ export const gatewayConfig = defineConfig({
 
   logging: settings.logLevel,
 
+  // Over WebSocket and SSE, operations go through the same hooks as over HTTP (Hive's graphql-ws handler
+  // runs yoga.getResultForParams), so every limit below holds on every road. (Yoga refuses mutations over
+  // WebSocket outright, BAD_REQUEST: it takes them in POST requests only, and the socket's is a GET.)
   plugins: () => [
     useRequestSizeLimit(settings.maxRequestBytes),
+    useTokenLimit(settings.maxTokens), // while parsing
+    useDepthLimit(settings.maxDepth), // these three validate: nothing is executed
+    useAliasLimit(settings.maxAliases),
+    useMutationFieldLimit(settings.maxMutationFields),
     useViewerScope(settings.auth),
     useOperationCost(settings.operationCost), // before any subgraph call
     useSubscriptionAuthorization(settings.subscriptionUpstreamConnections),
@@ -77,8 +90,11 @@ export const gatewayConfig = defineConfig({
     useBatchedChangeStream(), // after sharing: subscribers share batches and unroll them each
     useEntityCache({ subgraphs: ['users'], ...settings.entityCache }),
     useSubscriptionLimits(settings.subscriptionLimits), // after the others: counts what clients asked for
+    useTokenExpiry(), // after sharing and the caps: ends each client's own consumer at its token's exp
     useSubgraphOperationNames(),
     useSubscriptionMetrics(sharing),
     useVaryOrigin(),
+    // Last: signs the subgraph request as it is sent, after the plugins above changed it.
+    ...(settings.hmacSecret ? [useUpstreamSignature(settings.hmacSecret)] : []),
   ],
 });

@@ -17,3 +17,14 @@ wait_healthy() {
   done
   echo "$1 did not become healthy; see .run/$1.log" >&2; exit 1
 }
+
+# private_subgraphs: the subgraphs listen on 127.0.0.1 only (GraphQL and the management port), the
+# gateway finds them there, and it signs its requests with a secret made for this run (they refuse
+# GraphQL without it): everything a client reaches goes through the gateway's limits. Set
+# SERVER_ADDRESS, MANAGEMENT_SERVER_ADDRESS or GATEWAY_HMAC_SECRET to choose otherwise.
+private_subgraphs() {
+  export SERVER_ADDRESS="${SERVER_ADDRESS:-127.0.0.1}"
+  export MANAGEMENT_SERVER_ADDRESS="${MANAGEMENT_SERVER_ADDRESS:-127.0.0.1}"
+  export USERS_URL="${USERS_URL:-http://127.0.0.1:${USERS_PORT:-8081}/graphql}"
+  export GATEWAY_HMAC_SECRET="${GATEWAY_HMAC_SECRET:-$(openssl rand -hex 32)}"
+}

@@ -25,6 +25,7 @@ trap stop EXIT INT TERM
 
 export SPRING_PROFILES_ACTIVE="${SPRING_PROFILES_ACTIVE:-dev}"
 export JAVA_OPTS="${JAVA_OPTS:--Xmx512m}"
+private_subgraphs
 start_java() { # name, then environment assignments
   local name="$1"; shift
   local service="${name%%-*}"
@@ -33,19 +34,20 @@ start_java() { # name, then environment assignments
   env "$@" "$JAVA_HOME/bin/java" $JAVA_OPTS $args > ".run/$name.log" 2>&1 &
   pids+=($!)
 }
-start_java users-service USERS_PORT=8081
-start_java orders-8082 ORDERS_PORT=8082
-wait_healthy orders-8082 http://localhost:8082/actuator/health
-start_java orders-8083 ORDERS_PORT=8083
-wait_healthy users-service http://localhost:8081/actuator/health
-wait_healthy orders-8083 http://localhost:8083/actuator/health
+# Each subgraph's health and metrics are on its management port (:9081, :9082, :9083).
+start_java users-service USERS_PORT=8081 USERS_MANAGEMENT_PORT=9081
+start_java orders-8082 ORDERS_PORT=8082 ORDERS_MANAGEMENT_PORT=9082
+wait_healthy orders-8082 http://127.0.0.1:9082/actuator/health
+start_java orders-8083 ORDERS_PORT=8083 ORDERS_MANAGEMENT_PORT=9083
+wait_healthy users-service http://127.0.0.1:9081/actuator/health
+wait_healthy orders-8083 http://127.0.0.1:9083/actuator/health
 
-(cd gateway && exec env GATEWAY_PORT=4001 ORDERS_URL=http://localhost:8083/graphql npm start) > .run/gateway-4001.log 2>&1 &
+(cd gateway && exec env GATEWAY_PORT=4001 ORDERS_URL=http://127.0.0.1:8083/graphql npm start) > .run/gateway-4001.log 2>&1 &
 pids+=($!)
 (cd web && exec node server.mjs) > .run/web.log 2>&1 &
 pids+=($!)
 echo "Gateways on http://localhost:4000/graphql (replica :8082) and http://localhost:4001/graphql (replica :8083),"
-echo "web page on http://localhost:${WEB_PORT:-3000}; roles: curl -s localhost:8082/actuator/health | jq .components.changeCapture (Ctrl-C stops everything)"
-(cd gateway && exec env GATEWAY_PORT=4000 ORDERS_URL=http://localhost:8082/graphql npm start) &
+echo "web page on http://localhost:${WEB_PORT:-3000}; roles: curl -s localhost:9082/actuator/health | jq .components.changeCapture (Ctrl-C stops everything)"
+(cd gateway && exec env GATEWAY_PORT=4000 ORDERS_URL=http://127.0.0.1:8082/graphql npm start) &
 pids+=($!)
 wait "${pids[-1]}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole system locally with development data: prepares PostgreSQL, builds and starts
-# users-service (:8081) and orders-service (:8082) with the dev profile, the web page (:3000), then
-# the gateway (:4000) in the foreground. Ctrl-C stops everything. Logs of the others go to .run/.
+# users-service (:8081) and orders-service (:8082) with the dev profile, on 127.0.0.1 only, the web page
+# (:3000), then the gateway (:4000) in the foreground. Ctrl-C stops everything. Logs of the others go to .run/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-env.sh
@@ -14,6 +14,8 @@ stop() { for pid in "${pids[@]}"; do stop_tree "$pid"; done; wait 2>/dev/null ||
 trap stop EXIT INT TERM
 
 export SPRING_PROFILES_ACTIVE="${SPRING_PROFILES_ACTIVE:-dev}"
+private_subgraphs
+export ORDERS_URL="${ORDERS_URL:-http://127.0.0.1:${ORDERS_PORT:-8082}/graphql}"
 # A heap that fits the measured need (README, "Memory"); JAVA_OPTS replaces it.
 export JAVA_OPTS="${JAVA_OPTS:--Xmx512m}"
 for service in users orders; do
@@ -24,8 +26,9 @@ for service in users orders; do
   pids+=($!)
 done
 
-wait_healthy users-service "http://localhost:${USERS_PORT:-8081}/actuator/health"
-wait_healthy orders-service "http://localhost:${ORDERS_PORT:-8082}/actuator/health"
+# Health and metrics are on the management ports, not the GraphQL ones.
+wait_healthy users-service "http://127.0.0.1:${USERS_MANAGEMENT_PORT:-9081}/actuator/health"
+wait_healthy orders-service "http://127.0.0.1:${ORDERS_MANAGEMENT_PORT:-9082}/actuator/health"
 
 # The page finds the gateway on its own host at port 4000 unless told otherwise.
 if [ -n "${GATEWAY_PORT:-}" ] && [ -z "${GATEWAY_PUBLIC_URL:-}" ]; then

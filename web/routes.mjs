@@ -2,14 +2,17 @@
 //
 //   GET  /config.json  { graphqlUrl, devSignIn }: where the browser finds the gateway, whether dev sign-in is on
 //   GET  /healthz      200 {"status":"UP"}
-//   POST /dev/token    { "userId": "1", "staff": false } -> { "token": "<HS256 JWT>" }, development only.
+//   POST /dev/token    { "userId": "1", "staff": false, "ttlSeconds": 60 } -> { "token": "<HS256 JWT>" }, development only.
+//                      `ttlSeconds` is optional: the token's lifetime, an integer from 5 to 86400 (the default, one
+//                      day); a short one lets a developer or a test watch the page renew its token.
 //                      It mints any identity, staff included, so it is on only with the public development
 //                      secret (AUTH_JWT_SECRET unset), or with DEV_SIGN_IN=true for a test stack's own secret;
 //                      never with NODE_ENV=production or AUTH_JWT_ISSUER_URI. Otherwise 404.
 import { SignJWT } from 'jose';
 
 export const DEV_JWT_SECRET = 'ordergraph-dev-secret-not-for-production-0123456789';
-const TOKEN_TTL_SECONDS = 24 * 60 * 60;
+export const TOKEN_TTL_SECONDS = 24 * 60 * 60;
+export const MIN_TOKEN_TTL_SECONDS = 5;
 const MAX_BODY_BYTES = 4096;
 
 /** Reads the settings from an environment (process.env by default). */
@@ -27,13 +30,14 @@ export function settingsFrom(env = process.env) {
   };
 }
 
-/** Mints a development token: sub, roles, iat, exp (one day), HS256. */
-export function mintToken(secret, userId, staff) {
+/** Mints a development token: sub, roles, iat, exp (`ttlSeconds` after iat, one day by default), HS256. */
+export function mintToken(secret, userId, staff, ttlSeconds = TOKEN_TTL_SECONDS) {
+  const issuedAt = Math.floor(Date.now() / 1000);
   return new SignJWT({ roles: staff ? ['staff'] : [] })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(String(userId))
-    .setIssuedAt()
-    .setExpirationTime(`${TOKEN_TTL_SECONDS}s`)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + ttlSeconds)
     .sign(secret);
 }
 
@@ -106,7 +110,12 @@ async function devToken(req, res, settings) {
     sendJson(res, 400, { error: 'staff must be true or false.' });
     return;
   }
-  const token = await mintToken(settings.secret, userId, body.staff === true);
+  const ttl = body.ttlSeconds;
+  if (ttl != null && !(Number.isInteger(ttl) && ttl >= MIN_TOKEN_TTL_SECONDS && ttl <= TOKEN_TTL_SECONDS)) {
+    sendJson(res, 400, { error: `ttlSeconds must be a whole number of seconds from ${MIN_TOKEN_TTL_SECONDS} to ${TOKEN_TTL_SECONDS}.` });
+    return;
+  }
+  const token = await mintToken(settings.secret, userId, body.staff === true, ttl ?? TOKEN_TTL_SECONDS);
   sendJson(res, 200, { token });
 }
 

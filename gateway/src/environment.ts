@@ -15,16 +15,29 @@ export interface Settings {
   /** NODE_ENV=production: no introspection, suggestions, GraphiQL; no cross-origin access unless listed. */
   production: boolean;
   corsOrigins: string[];
+  /** Refusal limits on an operation's shape, each with its own code (src/plugins/operation-limits.ts). */
   maxDepth: number;
   maxTokens: number;
+  maxAliases: number;
+  maxMutationFields: number;
+  /** The largest request body, and the largest WebSocket message (src/websocket-limits.ts). */
   maxRequestBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
-  /** How tokens are verified: an OpenID issuer's JWKS (RS256) when set, else the HS256 secret. */
-  auth: { secret: string; issuer?: string };
+  /**
+   * How tokens are verified: an OpenID issuer's JWKS (RS256) when set, else the HS256 secret; `aud` must
+   * name `audience` when it is set; a token without `exp` is refused unless `requireExp` is false.
+   */
+  auth: { secret: string; issuer?: string; audience?: string; requireExp: boolean };
+  /** The secret every upstream request is signed with (HMAC-SHA256); unset only outside production. */
+  hmacSecret?: string;
   /** Entity results for subscription events, shared within a viewer scope; ttlMs 0 turns it off. */
   entityCache: { ttlMs: number; maxEntries: number };
-  /** The largest estimated cost (objects) an operation may have; the size assumed for a list without `first`. */
-  operationCost: { maxCost: number; defaultListSize: number };
+  /**
+   * The largest estimated cost (objects) an operation may have; the size assumed for a list without
+   * `first`; the largest page the services serve; the most changes one batch of a per-change
+   * subscription carries (orders-service's ORDERGRAPH_CDC_BATCHMAXCHANGES).
+   */
+  operationCost: { maxCost: number; defaultListSize: number; maxPageSize: number; subscriptionMaxBatch: number };
   /** Open subscriptions one WebSocket connection, and one viewer across connections, may hold. */
   subscriptionLimits: { perConnection: number; perViewer: number };
   /** Identical subscriptions of one scope share one upstream subscription and one execution per event. */
@@ -63,6 +76,13 @@ export function readSettings(env: Env = process.env, configDir = dirname(dirname
   if (!issuer && Buffer.byteLength(secret) < 32) {
     throw new Error('AUTH_JWT_SECRET must be at least 32 bytes (HS256)');
   }
+  const hmacSecret = env.GATEWAY_HMAC_SECRET?.trim() || undefined;
+  if (production && !hmacSecret) {
+    throw new Error('NODE_ENV=production needs GATEWAY_HMAC_SECRET: the subgraphs refuse unsigned requests (e.g. export GATEWAY_HMAC_SECRET=$(openssl rand -hex 32))');
+  }
+  if (hmacSecret && Buffer.byteLength(hmacSecret) < 32) {
+    throw new Error('GATEWAY_HMAC_SECRET must be at least 32 bytes (HMAC-SHA256)');
+  }
   const logLevel = (env.LOG_LEVEL || 'info') as Settings['logLevel'];
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     throw new Error(`LOG_LEVEL must be debug, info, warn or error, got "${env.LOG_LEVEL}"`);
@@ -79,9 +99,17 @@ export function readSettings(env: Env = process.env, configDir = dirname(dirname
     corsOrigins: cors.map((entry) => entry.trim().replace(/\/+$/, '')).filter(Boolean),
     maxDepth: positiveInt(env, 'MAX_DEPTH', 12),
     maxTokens: positiveInt(env, 'MAX_TOKENS', 2000),
+    maxAliases: positiveInt(env, 'MAX_ALIASES', 30),
+    maxMutationFields: positiveInt(env, 'MAX_MUTATION_FIELDS', 25),
     maxRequestBytes: positiveInt(env, 'MAX_REQUEST_BYTES', 102400),
     logLevel,
-    auth: { secret, issuer },
+    auth: {
+      secret,
+      issuer,
+      audience: env.AUTH_JWT_AUDIENCE?.trim() || undefined,
+      requireExp: flag(env, 'AUTH_JWT_REQUIRE_EXP', true),
+    },
+    hmacSecret,
     entityCache: {
       ttlMs: Math.min(positiveInt(env, 'ENTITY_CACHE_TTL_MS', 1000, { allowZero: true }), 1000),
       maxEntries: positiveInt(env, 'ENTITY_CACHE_MAX_ENTRIES', 10000),
@@ -89,6 +117,9 @@ export function readSettings(env: Env = process.env, configDir = dirname(dirname
     operationCost: {
       maxCost: positiveInt(env, 'MAX_COST', 50000),
       defaultListSize: positiveInt(env, 'DEFAULT_LIST_SIZE', 1000),
+      maxPageSize: positiveInt(env, 'MAX_PAGE_SIZE', 100),
+      // Must equal orders-service's ORDERGRAPH_CDC_BATCHMAXCHANGES: the largest batch a subscriber can get at once.
+      subscriptionMaxBatch: positiveInt(env, 'SUBSCRIPTION_MAX_BATCH', 1000),
     },
     subscriptionLimits: {
       perConnection: positiveInt(env, 'MAX_SUBSCRIPTIONS_PER_CONNECTION', 100),

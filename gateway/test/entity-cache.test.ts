@@ -24,10 +24,36 @@ test('a result lives for the TTL after it arrived, then is loaded again', async 
   assert.equal(await cache.get('k', load), 'v2');
 });
 
-test('keys never read each other', async () => {
-  const cache = new SingleFlightCache<string>(1000, 10);
-  assert.equal(await cache.get('staff\nusers\nq\n{}', () => 'staff email'), 'staff email');
-  assert.equal(await cache.get('user:2\nusers\nq\n{}', () => 'hidden'), 'hidden');
+test("a scope never reads another scope's entry for the same fetch, and each caller gets its own copy", async () => {
+  const { useEntityCache, SUBSCRIPTION_CONTEXT } = await import('../src/plugins/entity-cache.ts');
+  const plugin = useEntityCache({ subgraphs: ['users'], ttlMs: 1000, maxEntries: 10 }) as any;
+  const document = parse('query($r:[_Any!]!){ _entities(representations:$r){ ... on User { email } } }');
+  const loads: string[] = [];
+  // What users-service answers: the email to staff; to anyone else null with FORBIDDEN on that field.
+  const usersService = (request: any) => {
+    const scope = request.context.viewerScope;
+    loads.push(`${scope} ${request.variables.r[0].id}`);
+    return Promise.resolve(scope === 'staff'
+      ? { data: { _entities: [{ email: 'ann@example.com' }] } }
+      : { data: { _entities: [{ email: null }] }, errors: [{ message: 'no', path: ['_entities', 0, 'email'], extensions: { code: 'FORBIDDEN' } }] });
+  };
+  const fetchAs = (viewerScope: string, id = 'VXNlcjox') => {
+    const executionRequest = { document, variables: { r: [{ __typename: 'User', id }] }, context: { viewerScope, [SUBSCRIPTION_CONTEXT]: true } };
+    let executor: any = usersService;
+    plugin.onSubgraphExecute({ subgraphName: 'users', executionRequest, executor, setExecutor: (e: any) => (executor = e) });
+    return executor(executionRequest);
+  };
+  const staff = await fetchAs('staff');
+  assert.equal(staff.data._entities[0].email, 'ann@example.com');
+  const other = await fetchAs('user:2');
+  assert.equal(other.data._entities[0].email, null, "staff's entry is not user:2's");
+  assert.equal(other.errors[0].extensions.code, 'FORBIDDEN');
+  assert.equal((await fetchAs('user:2')).data._entities[0].email, null, 'a FORBIDDEN answer is kept for its scope');
+  await fetchAs('staff', 'VXNlcjoy');
+  assert.deepEqual(loads, ['staff VXNlcjox', 'user:2 VXNlcjox', 'staff VXNlcjoy'], 'one load per scope and representation');
+
+  staff.data._entities[0].email = 'changed by one subscriber';
+  assert.equal((await fetchAs('staff')).data._entities[0].email, 'ann@example.com', 'callers do not share objects');
 });
 
 test('failures and refused results are not kept', async () => {

@@ -109,7 +109,7 @@ test('a refused subscription is not shared: each caller gets the errors and the 
   assert.deepEqual((await client.next()).value, { data: { n: 1 } });
 });
 
-test('a replay (after) or an SSE client keeps its own subscription', async () => {
+test('a replay (after) keeps its own subscription', async () => {
   const plugin = useSharedSubscriptions({ maxQueued: 10 }) as any;
   let replaced = false;
   plugin.onSubscribe({
@@ -117,10 +117,43 @@ test('a replay (after) or an SSE client keeps its own subscription', async () =>
     subscribeFn: () => null, setSubscribeFn: () => (replaced = true),
   });
   plugin.onSubscribe({
-    args: { document: CHANGES, variableValues: {}, contextValue: { viewerScope: 'staff' } },
+    args: { document: CHANGES, variableValues: {}, contextValue: {} }, // no verified token: no scope
     subscribeFn: () => null, setSubscribeFn: () => (replaced = true),
   });
   assert.equal(replaced, false);
+});
+
+test("SSE clients share like WebSocket ones, and the opener's disconnect ends only its own stream", async () => {
+  const plugin = useSharedSubscriptions({ maxQueued: 10 }) as any;
+  const upstream = source();
+  const signals: unknown[] = [];
+  const sseSubscribe = (request: AbortController) => {
+    // An SSE subscription: no socket; Yoga's executionCancellation would put the request's signal here.
+    const args = { document: CHANGES, variableValues: {}, contextValue: { viewerScope: 'staff', request: { signal: request.signal } }, signal: request.signal };
+    let subscribeFn: any = (subscribeArgs: any) => {
+      signals.push(subscribeArgs.signal);
+      return upstream.iterator;
+    };
+    plugin.onSubscribe({ args, subscribeFn, setSubscribeFn: (fn: any) => (subscribeFn = fn) });
+    return subscribeFn(args) as Promise<AsyncIterableIterator<ExecutionResult>>;
+  };
+  const openerRequest = new AbortController();
+  const opener = await sseSubscribe(openerRequest);
+  const joiner = await sseSubscribe(new AbortController());
+  assert.deepEqual(signals, [undefined], 'one upstream subscription, opened without the opener\'s signal');
+
+  upstream.state.push({ data: { n: 1 } });
+  assert.deepEqual((await opener.next()).value, { data: { n: 1 } });
+  assert.deepEqual((await joiner.next()).value, { data: { n: 1 } });
+  openerRequest.abort(); // the opener's client goes away: Yoga returns its result iterator
+  await opener.return!();
+  await tick();
+  assert.equal(upstream.state.returned, false);
+  upstream.state.push({ data: { n: 2 } });
+  assert.deepEqual((await joiner.next()).value, { data: { n: 2 } });
+  await joiner.return!();
+  await tick();
+  assert.equal(upstream.state.returned, true, 'the last one out ends it');
 });
 
 test('a batch weighs as many changes as it carries', async () => {

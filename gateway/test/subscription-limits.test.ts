@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { releasing, SubscriptionCounts } from '../src/plugins/subscription-limits.ts';
+import { releasing, SubscriptionCounts, useSubscriptionLimits } from '../src/plugins/subscription-limits.ts';
 
 test('a key gets at most its limit of places, and a place given back (once) can be taken again', () => {
   const counts = new SubscriptionCounts<string>(2);
@@ -34,4 +34,40 @@ test('a stream gives its place back when it ends, and at once when its consumer 
   void left.next(); // waiting for an event that never comes
   await left.return!();
   assert.equal(released, 2, 'released without waiting for the next event');
+});
+
+/** Subscribes through the plugin with `contextValue`; the stream, or the refusal. */
+async function subscribe(plugin: any, contextValue: object): Promise<any> {
+  let subscribeFn: any = async () => ({
+    [Symbol.asyncIterator]() { return this; },
+    next: () => new Promise(() => {}),
+    return: async () => ({ value: undefined, done: true }),
+  });
+  plugin.onSubscribe({ args: { contextValue }, subscribeFn, setSubscribeFn: (fn: any) => (subscribeFn = fn) });
+  return subscribeFn({});
+}
+const refused = (result: any) => result?.errors?.[0]?.extensions?.code === 'TOO_MANY_SUBSCRIPTIONS';
+
+test("SSE subscriptions count against the viewer's cap together with their WebSocket ones", async () => {
+  const plugin = useSubscriptionLimits({ perConnection: 10, perViewer: 3 });
+  const socket = {};
+  const viewer = { jwt: { payload: { sub: '7' } } };
+  const ws = await subscribe(plugin, { ...viewer, socket });
+  const sse = [await subscribe(plugin, viewer), await subscribe(plugin, viewer)]; // no socket: SSE
+  assert.ok(!refused(ws) && !sse.some(refused));
+  assert.ok(refused(await subscribe(plugin, viewer)), 'a fourth over SSE');
+  assert.ok(refused(await subscribe(plugin, { ...viewer, socket: {} })), 'a fourth over WebSocket');
+  assert.ok(!refused(await subscribe(plugin, { jwt: { payload: { sub: '8' } } })), 'another viewer has places of their own');
+  await sse[0].return();
+  assert.ok(!refused(await subscribe(plugin, viewer)), 'an SSE client that leaves gives its place back');
+});
+
+test('the per-connection cap is WebSocket only: each SSE subscription is a connection of its own', async () => {
+  const plugin = useSubscriptionLimits({ perConnection: 1, perViewer: 100 });
+  const viewer = { jwt: { payload: { sub: '7' } } };
+  const socket = {};
+  assert.ok(!refused(await subscribe(plugin, { ...viewer, socket })));
+  assert.ok(refused(await subscribe(plugin, { ...viewer, socket })));
+  assert.ok(!refused(await subscribe(plugin, viewer)));
+  assert.ok(!refused(await subscribe(plugin, viewer)));
 });

@@ -52,3 +52,19 @@ test("an issuer's signing key is read from its discovery document and JWKS, and 
     server.close();
   }
 });
+
+test('a verified token without exp is refused with UNAUTHENTICATED unless AUTH_JWT_REQUIRE_EXP=false', async () => {
+  const { useViewerScope } = await import('../src/plugins/viewer-scope.ts');
+  const secret = 'a-secret-of-at-least-thirty-two-bytes!!';
+  const scopeWith = (requireExp: boolean, payload: Record<string, unknown>) => {
+    const after = (useViewerScope({ secret, requireExp }) as any).onContextBuilding();
+    const request = new Request('http://gw/graphql', { headers: { authorization: 'Bearer x.y.z' } });
+    let extended: any;
+    after({ context: { request, jwt: { payload } }, extendContext: (e: unknown) => (extended = e) });
+    return extended?.viewerScope;
+  };
+  assert.throws(() => scopeWith(true, { sub: '1' }), (e: any) => e.extensions.code === 'UNAUTHENTICATED' && /no expiry/.test(e.message));
+  assert.equal(scopeWith(true, { sub: '1', exp: 2_000_000_000 }), 'user:1');
+  assert.equal(scopeWith(false, { sub: '1' }), 'user:1');
+  assert.throws(() => scopeWith(true, { sub: 'abc', exp: 2_000_000_000 }), (e: any) => /user id/.test(e.message));
+});

@@ -16,6 +16,13 @@
 //      show the new state and the page stay live; the main thread is never blocked for long
 //      -> prints BULK_UPDATED <rows>, BULK_SHOWN_MS <ms> (the second UPDATE, the first warms up
 //         the services and the page), BULK_LONGEST_TASK_MS <ms>
+//   g. with E2E_TOKEN_TTL_SECONDS set (5 to 60): sign out, sign in again through the form with a token of
+//      that lifetime (the form's lifetime field: POST /dev/token with ttlSeconds), and let it expire while
+//      the page is live. A psql UPDATE committed just before `exp` (while the page renews its token) must
+//      show; after `exp` the page must hold a newer token of the same user (renewed through /dev/token, not
+//      signed out, no "session expired"), be live, and show another psql UPDATE within 2 s
+//      -> prints TOKEN_RENEWED <seconds the first token lived>, AT_EXPIRY_SHOWN_MS <ms>,
+//         AFTER_EXPIRY_SHOWN_MS <ms> (asserted here too: at most 2000)
 //   f. screenshot -> prints SCREENSHOT <path>; exit 0. Any failure: FAILED <reason> on stderr, a
 //      screenshot named *-failure.png, exit 1.
 //
@@ -27,6 +34,8 @@
 //   PGHOST, PGPORT, PGUSER, PGPASSWORD  PostgreSQL (localhost, 5432, postgres, none)
 //   ORDERS_DB      the orders database (orders)
 //   E2E_BULK       set to run step e (it changes every order of the user)
+//   E2E_TOKEN_TTL_SECONDS  set (e.g. 8) to run step g; the page's server must have dev sign-in on
+//                  (DEV_SIGN_IN=true with a test secret) and the gateway must end subscriptions at `exp`
 import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -50,6 +59,8 @@ const PG_ENV = {
   PGUSER: env.PGUSER || 'postgres',
   PGDATABASE: ORDERS_DB,
 };
+
+const TOKEN_KEY = 'ordergraph.token'; // where the page keeps its token (src/auth.js)
 
 const ROW = '[data-testid="order-row"]';
 const STATUS = '[data-testid="connection-status"]';
@@ -156,6 +167,33 @@ async function updateAndMeasure(page, orderId, id, state) {
   return Math.round(performance.now() - start);
 }
 
+/** The claims of the page's current token (from sessionStorage), or null when it has none. */
+async function tokenClaims(page) {
+  const token = await page.evaluate((key) => sessionStorage.getItem(key), TOKEN_KEY);
+  if (!token) return null;
+  return { token, ...JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) };
+}
+
+/** Signs in through the form as USER_ID (not staff); `ttlSeconds`: the token's lifetime, empty for the default. */
+async function signInThroughForm(page, ttlSeconds = '') {
+  await page.getByTestId('signin-user-id').fill(USER_ID);
+  await page.getByTestId('signin-staff').setChecked(false);
+  await page.getByTestId('signin-ttl').fill(String(ttlSeconds));
+  await page.getByTestId('signin-submit').click();
+  await within(15_000, 'whoami did not show a user name after signing in', () =>
+    page.waitForFunction(
+      () => {
+        const text = document.querySelector('[data-testid="whoami"]')?.textContent;
+        return text && text !== '…';
+      },
+      null,
+      { timeout: 0, polling: 50 },
+    ),
+  );
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
 async function stateShown(page, orderId) {
   return (await page.locator(`${rowSelector(orderId)} [data-testid="order-state"]`).textContent()).trim();
 }
@@ -187,6 +225,7 @@ async function main() {
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push({ phase, text: message.text() });
       else if (message.type() === 'warning') log(`page warning: ${message.text()}`);
+      else if (message.type() === 'info' && /token/i.test(message.text())) log(`page: ${message.text()}`);
     });
     page.on('pageerror', (error) => consoleErrors.push({ phase, text: `uncaught: ${error.message}` }));
     // Records every connection-status value the page shows, to report the reconnect.
@@ -214,19 +253,7 @@ async function main() {
       await page.goto(WEB_URL, { timeout: 0 });
       await page.getByTestId('signin-user-id').waitFor({ timeout: 0 });
     });
-    await page.getByTestId('signin-user-id').fill(USER_ID);
-    await page.getByTestId('signin-staff').setChecked(false);
-    await page.getByTestId('signin-submit').click();
-    await within(15_000, 'whoami did not show a user name after signing in', () =>
-      page.waitForFunction(
-        () => {
-          const text = document.querySelector('[data-testid="whoami"]')?.textContent;
-          return text && text !== '…';
-        },
-        null,
-        { timeout: 0, polling: 50 },
-      ),
-    );
+    await signInThroughForm(page);
     await waitForStatus(page, 'live', 30_000);
     await within(15_000, `no order rows for user ${USER_ID}`, () => page.locator(ROW).first().waitFor({ timeout: 0 }));
     log(`signed in as ${await page.getByTestId('whoami').textContent()}; ${await page.locator(ROW).count()} rows`);
@@ -330,6 +357,64 @@ async function main() {
       console.log(`BULK_SHOWN_MS ${measured.ms}`);
       console.log(`BULK_LONGEST_TASK_MS ${Math.round(await page.evaluate(() => window.__longestTask))}`);
       await waitForStatus(page, 'live', 5_000);
+    }
+
+    // g. the token expires under the live page: renewed, the table stays live, nothing is lost
+    if (env.E2E_TOKEN_TTL_SECONDS) {
+      phase = 'token-expiry';
+      const ttl = Number(env.E2E_TOKEN_TTL_SECONDS);
+      if (!Number.isInteger(ttl) || ttl < 5 || ttl > 60) throw new Failure(`E2E_TOKEN_TTL_SECONDS must be 5 to 60, got "${env.E2E_TOKEN_TTL_SECONDS}"`);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByTestId('signin-user-id').waitFor({ timeout: 10_000 });
+      await signInThroughForm(page, ttl);
+      await waitForStatus(page, 'live', 30_000);
+      await within(15_000, `no order rows for user ${USER_ID} after signing in again`, () => page.locator(ROW).first().waitFor({ timeout: 0 }));
+      const first = await tokenClaims(page);
+      if (!first || first.exp - first.iat !== ttl) {
+        throw new Failure(`signing in with a lifetime of ${ttl} s gave a token with iat ${first?.iat}, exp ${first?.exp}`);
+      }
+      const expiresAt = first.exp * 1000;
+      log(`signed in with a ${ttl} s token; it expires in ${expiresAt - Date.now()} ms`);
+      const statusesFrom = await page.evaluate(() => window.__statuses.length);
+      const expiryRow = await page.locator(ROW).first().getAttribute('data-order-id');
+      const expiryId = databaseId(expiryRow);
+
+      // Just before `exp`, while the page renews its token and moves its subscription to a new socket.
+      await waitUnmarked(page, expiryRow);
+      await sleep(expiresAt - 300 - Date.now());
+      const atExpiry = other(await stateShown(page, expiryRow));
+      await setState(expiryId, atExpiry);
+      const committedAt = performance.now();
+      await within(15_000, `row ${expiryRow} did not show ${atExpiry}, committed as the token expired`, () =>
+        page.waitForFunction(
+          ({ selector, expected }) => document.querySelector(selector)?.querySelector('[data-testid="order-state"]')?.textContent.trim() === expected,
+          { selector: rowSelector(expiryRow), expected: atExpiry },
+          { timeout: 0, polling: 20 },
+        ),
+      );
+      console.log(`AT_EXPIRY_SHOWN_MS ${Math.round(performance.now() - committedAt)}`);
+
+      // Well after `exp`: the gateway has ended whatever still ran under the first token.
+      await sleep(expiresAt + 1500 - Date.now());
+      const renewed = await tokenClaims(page);
+      if (!renewed || renewed.token === first.token || !(renewed.exp > first.exp)) {
+        throw new Failure(`the page did not renew its token (exp ${first.exp}; now ${renewed ? `exp ${renewed.exp}` : 'no token'})`);
+      }
+      if (renewed.sub !== first.sub || JSON.stringify(renewed.roles ?? []) !== JSON.stringify(first.roles ?? [])) {
+        throw new Failure(`the renewed token is for another identity (${renewed.sub} ${renewed.roles}; was ${first.sub} ${first.roles})`);
+      }
+      if (await page.getByTestId('session-expired').count()) {
+        throw new Failure(`the page says "${await page.getByTestId('session-expired').textContent()}" instead of renewing the token`);
+      }
+      console.log(`TOKEN_RENEWED ${first.exp - first.iat}`);
+      await waitForStatus(page, 'live', 10_000);
+      const afterExpiryMs = await updateAndMeasure(page, expiryRow, expiryId, other(atExpiry));
+      console.log(`AFTER_EXPIRY_SHOWN_MS ${afterExpiryMs}`);
+      const statuses = await page.evaluate((from) => window.__statuses.slice(from), statusesFrom);
+      log(`connection-status around the expiry: ${statuses.join(' -> ') || '(unchanged)'}`);
+      if (afterExpiryMs > SHOW_LIMIT_MS) {
+        throw new Failure(`after the token expired, the psql UPDATE took ${afterExpiryMs} ms to show (limit ${SHOW_LIMIT_MS} ms)`);
+      }
     }
 
     phase = 'end';

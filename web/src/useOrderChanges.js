@@ -11,7 +11,13 @@
 // - The server completes the subscription (the gateway does when its supergraph changes) or ends it
 //   with an error: subscribe again after a short, growing pause, resuming after the last change
 //   (without a cursor after CURSOR_EXPIRED), and refetch as above.
-// - The server refuses the viewer (UNAUTHENTICATED, FORBIDDEN, close 4401/4403): stop and say so.
+// - The token expires: the session renews it shortly before `exp` (App), and moves the subscription to
+//   a socket opened with the new token; this replaces it by one that resumes `after` the last batch
+//   (no refetch: nothing was missed). Should the server end it first with TOKEN_EXPIRED (a late timer,
+//   a clock that differs), wait for a newer token (session.renewToken: App renews a development token,
+//   or asks the viewer to sign in again), then subscribe again `after` the last batch.
+// - The server refuses the viewer (UNAUTHENTICATED, FORBIDDEN, close 4401/4403): stop and say so,
+//   unless the token of the socket has expired meanwhile (handled as TOKEN_EXPIRED).
 // - A subscription starts at the server a moment after it is sent (the protocol acknowledges the
 //   socket, not each subscription): the first one resumes `after` the `changesCursor` read before the
 //   table, so nothing committed meanwhile is lost. Without a cursor (the feed has seen no change yet),
@@ -32,6 +38,7 @@ import { useSession } from './session.js';
 const STABLE_AFTER_MS = 10_000; // a subscription that lived this long resets the pause
 const PAUSE_MAX_MS = 5000;
 const CATCH_UP_DELAY_MS = 1000;
+const QUICK_EXPIRY_MS = 2000; // a subscription ended by TOKEN_EXPIRED sooner than this after it started
 
 const codesOf = (error) => (error?.errors ?? []).map((e) => e?.extensions?.code);
 const hasCode = (error, code) => codesOf(error).includes(code);
@@ -87,7 +94,8 @@ export function useOrderChanges({ variables, refetch, onChanges, enabled, since 
           next({ data, error }) {
             if (error) {
               lastError = error;
-              catchUpSoon();
+              // The subscription ends next; a refetch with the expired token would only fail.
+              if (!hasCode(error, 'TOKEN_EXPIRED')) catchUpSoon();
               return;
             }
             const batch = data?.orderChangeBatches;
@@ -107,6 +115,21 @@ export function useOrderChanges({ variables, refetch, onChanges, enabled, since 
     function ended(error) {
       subscription = null;
       if (stopped) return;
+      if (hasCode(error, 'TOKEN_EXPIRED') || (isRefusal(error) && session.socketTokenExpired())) {
+        // Not a failure: resume once the session has a newer token, on a socket opened with it; only a
+        // renewed token that is refused at once (a server clock far ahead) makes it pause, growing.
+        console.info('orderChangeBatches ended: the token expired; resuming with a renewed one');
+        failures = Date.now() - startedAt < QUICK_EXPIRY_MS ? failures + 1 : 0;
+        const pause = failures === 0 ? 0 : Math.min(250 * 2 ** failures, PAUSE_MAX_MS);
+        session.renewToken().then(() => {
+          if (stopped || subscription || pauseTimer != null) return;
+          pauseTimer = setTimeout(() => {
+            pauseTimer = null;
+            if (!stopped && !subscription) start();
+          }, pause);
+        });
+        return;
+      }
       if (isRefusal(error)) {
         session.status.set('offline');
         setRefusal(error.message);
@@ -120,12 +143,13 @@ export function useOrderChanges({ variables, refetch, onChanges, enabled, since 
       pauseTimer = setTimeout(resubscribe, pause);
     }
 
-    function resubscribe() {
+    /** `catchUp`: refetch the table too (after an outage); not when only the token changed. */
+    function resubscribe({ catchUp: refetchToo = true } = {}) {
       clearTimeout(pauseTimer);
       pauseTimer = null;
       subscription?.unsubscribe();
       start();
-      catchUp();
+      if (refetchToo) catchUp();
     }
 
     function catchUpSoon() {
@@ -153,7 +177,8 @@ export function useOrderChanges({ variables, refetch, onChanges, enabled, since 
       }
     }
 
-    const stopListening = session.onReconnected(resubscribe);
+    // A new socket: after an outage, resume and refetch; after a token renewal, only resume (no gap).
+    const stopListening = session.onReconnected(({ renewed } = {}) => resubscribe({ catchUp: !renewed }));
     start();
     return () => {
       stopped = true;

@@ -12,8 +12,11 @@ import { isAsyncIterable } from './subscription-authorization.ts';
 
 type Result = ExecutionResult<Record<string, any>>;
 
-/** Per-change subscription fields and the batched field that carries the same changes with the same arguments. */
-const BATCHED: Record<string, string> = { orderChanges: 'orderChangeBatches' };
+/**
+ * Per-change subscription fields and the batched field that carries the same changes with the same
+ * arguments. operation-cost.ts prices these fields for a whole batch per message.
+ */
+export const BATCHED: Record<string, string> = { orderChanges: 'orderChangeBatches' };
 
 const rewritten = new WeakMap<DocumentNode, { document: DocumentNode; responseKey: string } | null>();
 

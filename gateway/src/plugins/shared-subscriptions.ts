@@ -196,8 +196,17 @@ export function sharingKey(document: DocumentNode, operationName: string | null 
  * one execution of each event, as Cosmo Router groups them: one change to 1,000 staff dashboards is
  * one message from orders-service, one `_entities` call and one execution, then 1,000 sends. Results
  * are the same for everyone in a scope (the subgraphs decide visibility by user id and staff role
- * only), so sharing never shows anyone more than their own subscription would. WebSocket clients
- * only: an SSE request's abort signal would end the stream for all who share it.
+ * only), so sharing never shows anyone more than their own subscription would.
+ *
+ * WebSocket and SSE clients share alike. A client that leaves (a WebSocket `complete`, an SSE client
+ * that disconnects: Yoga returns the result iterator) ends only its own consumer; the upstream
+ * subscription ends with its last consumer. Nothing else may end it: in Hive Gateway 2.15 the only
+ * tie between a request's AbortSignal and the subgraph subscription is the execution's `signal`
+ * (set from `request.signal` when `executionCancellation` is on), which reaches the WebSocket
+ * executor through `info.signal` and returns the upstream iterator when it aborts
+ * (`@graphql-tools/executor-graphql-ws`). So the shared stream is opened without one: the opener's
+ * disconnect must not end the stream of those who joined it. (`upstreamCancellation`, off here, would
+ * tie subgraph calls to `context.request.signal` as well; keep it off.)
  */
 export const useSharedSubscriptions = (options: { maxQueued: number; stats?: SharingStats }): GatewayPlugin => {
   /** The newest stream per key, with the expiry of the token it was opened with (its entity fetches carry it). */
@@ -242,14 +251,15 @@ export const useSharedSubscriptions = (options: { maxQueued: number; stats?: Sha
 
   return {
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
-      const context = args.contextValue as any;
+      const context = args.contextValue as { [VIEWER_SCOPE]?: string; jwt?: { payload?: { exp?: unknown } } } | undefined;
       const scope = context?.[VIEWER_SCOPE];
-      if (!scope || !context.socket) return;
-      const key = sharingKey(args.document, args.operationName, args.variableValues as any, scope);
+      if (!scope) return;
+      const key = sharingKey(args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined, scope);
       if (!key) return;
       const exp = context.jwt?.payload?.exp;
       const expires = typeof exp === 'number' ? exp : Number.POSITIVE_INFINITY;
-      setSubscribeFn((subscribeArgs) => join(key, expires, () => subscribeFn(subscribeArgs)) as any);
+      // Detached from the opener's request: see above.
+      setSubscribeFn((subscribeArgs) => join(key, expires, () => subscribeFn({ ...subscribeArgs, signal: undefined })) as any);
     },
   };
 };

@@ -64,11 +64,13 @@ export class SubscriptionCounts<K> {
 
 /**
  * Caps the subscriptions one WebSocket connection may hold open, and those one viewer (the verified
- * token's `sub`) may hold across all their connections, so one client cannot make the gateway and
- * orders-service hold thousands of streams. A subscription past a cap is refused with
- * `TOO_MANY_SUBSCRIPTIONS` (the others go on); a place is given back as soon as its subscription ends
- * or its client leaves. Registered after the other subscription plugins, so it counts what clients
- * asked for, shared or not.
+ * token's `sub`) may hold across all their connections, WebSocket and SSE alike (a subscription
+ * without a socket is an HTTP request streamed as Server-Sent Events), so one client cannot make the
+ * gateway and orders-service hold thousands of streams over either road. The per-connection cap is
+ * WebSocket's only: over SSE each subscription is a connection of its own. A subscription past a cap is
+ * refused with `TOO_MANY_SUBSCRIPTIONS` (the others go on); a place is given back as soon as its
+ * subscription ends or its client leaves (an SSE client's disconnect returns its stream). Registered
+ * after the other subscription plugins, so it counts what clients asked for, shared or not.
  */
 export const useSubscriptionLimits = (limits: { perConnection: number; perViewer: number }): GatewayPlugin => {
   const byConnection = new SubscriptionCounts<object>(limits.perConnection);
@@ -76,13 +78,13 @@ export const useSubscriptionLimits = (limits: { perConnection: number; perViewer
   const refusal = (message: string) => ({ errors: [new GraphQLError(message, { extensions: { code: TOO_MANY_SUBSCRIPTIONS } })] });
   return {
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
-      const context = args.contextValue as any;
+      const context = args.contextValue as { socket?: object; jwt?: { payload?: { sub?: unknown } } } | undefined;
       const socket = context?.socket;
-      if (!socket) return; // over SSE one request is one subscription, bounded like any request
-      const sub = context.jwt?.payload?.sub;
+      const sub = context?.jwt?.payload?.sub;
       const viewer = typeof sub === 'string' ? sub : undefined;
+      if (!socket && viewer === undefined) return; // SSE without a token: one request, bounded like any request
       setSubscribeFn(async (subscribeArgs) => {
-        const releaseConnection = byConnection.take(socket);
+        const releaseConnection = socket ? byConnection.take(socket) : () => {};
         if (!releaseConnection) {
           return refusal(`This connection already has ${limits.perConnection} subscriptions open; end one first.`);
         }

@@ -78,19 +78,24 @@ function keyObjectOf(pem: unknown): unknown {
 /**
  * Verifies the client's token at the door, with Hive Gateway's JWT plugin (the same HS256 secret as
  * the services, or the issuer's JWKS), and puts the viewer's scope on the context as `viewerScope`.
- * A token that is present but bad (signature, expiry, a `sub` that is not a user id) is refused
- * with `UNAUTHENTICATED` before any subgraph is called; over WebSocket the connection is then
- * closed with 4401, as graphql-ws defines. No token is left to the subgraphs, which decide per
- * field. The token itself is still forwarded: the subgraphs verify it again (defence in depth).
+ * A token that is present but bad (signature, expiry, an `aud` that does not name `audience` when it is
+ * set, no `exp` while `requireExp`, a `sub` that is not a user id) is refused with `UNAUTHENTICATED`
+ * before any subgraph is called; over WebSocket the connection is then closed with 4401, as graphql-ws
+ * defines. A token must expire: a subscription lives no longer than its token (token-expiry.ts), and one
+ * without `exp` would make a stolen token good forever. No token is left to the subgraphs, which decide
+ * per field. The token itself is still forwarded: the subgraphs verify it again (defence in depth).
  */
-export const useViewerScope = (auth: { secret: string; issuer?: string }): GatewayPlugin => {
+export const useViewerScope = (auth: { secret: string; issuer?: string; audience?: string; requireExp: boolean }): GatewayPlugin => {
   // The secret as a KeyObject, made once: given a string, jsonwebtoken first tries it as a public key
   // on every verification and builds the secret key from the exception, 1.5 ms of CPU per request
   // (6.4% of the gateway's CPU on a page of orders, profiled).
   const secretKey = createSecretKey(Buffer.from(auth.secret));
   const jwt = useJWT({
     signingKeyProviders: [auth.issuer ? issuerSigningKeys(auth.issuer) : createInlineSigningKeyProvider(secretKey as any /* typed as a string; jsonwebtoken takes a KeyObject */)],
-    tokenVerification: auth.issuer ? { algorithms: ['RS256'], issuer: auth.issuer } : { algorithms: ['HS256'] },
+    tokenVerification: {
+      ...(auth.issuer ? { algorithms: ['RS256'], issuer: auth.issuer } : { algorithms: ['HS256'] }),
+      ...(auth.audience ? { audience: auth.audience } : {}),
+    },
     tokenLookupLocations: [
       ({ request, serverContext }: any) => {
         const authorization = clientAuthorization(serverContext, request);
@@ -111,8 +116,10 @@ export const useViewerScope = (auth: { secret: string; issuer?: string }): Gatew
       return ({ context, extendContext }: any) => {
         const authorization = clientAuthorization(context, context.request);
         if (!authorization) return;
-        const scope = context.jwt?.payload ? scopeOf(context.jwt.payload) : null;
-        if (scope) {
+        const payload = context.jwt?.payload;
+        const scope = payload ? scopeOf(payload) : null;
+        const expires = !auth.requireExp || typeof payload?.exp === 'number';
+        if (scope && expires) {
           extendContext({ [VIEWER_SCOPE]: scope });
           return;
         }
@@ -121,9 +128,10 @@ export const useViewerScope = (auth: { secret: string; issuer?: string }): Gatew
           // Late enough for the error to reach the client first.
           setTimeout(() => socket.close(4401, 'Unauthorized'), 100).unref?.();
         }
-        throw unauthenticated(context.jwt?.payload
-          ? "The token's 'sub' must be a user id, e.g. \"1\"."
-          : 'The token is invalid or expired; sign in again.');
+        throw unauthenticated(!payload
+          ? 'The token is invalid or expired; sign in again.'
+          : !scope ? "The token's 'sub' must be a user id, e.g. \"1\"."
+          : 'The token has no expiry (exp); sign in again for one that expires.');
       };
     },
   };

@@ -1,11 +1,22 @@
 import { useId, useState } from 'react';
-import { fetchDevToken, parsePastedToken } from '../auth.js';
+import {
+  DEV_TOKEN_TTL_MAX_SECONDS,
+  DEV_TOKEN_TTL_MIN_SECONDS,
+  fetchDevToken,
+  isStaff,
+  parsePastedToken,
+} from '../auth.js';
 
-/** Development sign-in (a token from this page's server) and, always, pasting a token. */
-export default function SignIn({ devSignIn, onToken }) {
-  const ids = { user: useId(), staff: useId(), token: useId() };
-  const [userId, setUserId] = useState('1');
-  const [staff, setStaff] = useState(false);
+/**
+ * Development sign-in (a token from this page's server, optionally short-lived to watch it being
+ * renewed) and, always, pasting a token. `onToken(token, source)`, source `dev` or `pasted`.
+ * `identity`: the claims of an expired session's token, to prefill the form for signing in again.
+ */
+export default function SignIn({ devSignIn, onToken, identity = null }) {
+  const ids = { user: useId(), staff: useId(), ttl: useId(), token: useId() };
+  const [userId, setUserId] = useState(() => (typeof identity?.sub === 'string' ? identity.sub : '1'));
+  const [staff, setStaff] = useState(() => isStaff(identity));
+  const [ttl, setTtl] = useState('');
   const [pasted, setPasted] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState(null);
@@ -15,7 +26,8 @@ export default function SignIn({ devSignIn, onToken }) {
     setBusy(true);
     setProblem(null);
     try {
-      onToken(await fetchDevToken(userId.trim(), staff));
+      const lifetime = ttl.trim() === '' ? null : Number(ttl);
+      onToken(await fetchDevToken(userId.trim(), staff, lifetime), 'dev');
     } catch (error) {
       setProblem(`Sign-in failed: ${error.message}`);
       setBusy(false);
@@ -26,7 +38,7 @@ export default function SignIn({ devSignIn, onToken }) {
     event.preventDefault();
     setProblem(null);
     try {
-      onToken(parsePastedToken(pasted));
+      onToken(parsePastedToken(pasted), 'pasted');
     } catch (error) {
       setProblem(error.message);
     }
@@ -60,6 +72,19 @@ export default function SignIn({ devSignIn, onToken }) {
               />
               Staff
             </label>
+            <label htmlFor={ids.ttl}>Lifetime (s)</label>
+            <input
+              id={ids.ttl}
+              data-testid="signin-ttl"
+              type="number"
+              min={DEV_TOKEN_TTL_MIN_SECONDS}
+              max={DEV_TOKEN_TTL_MAX_SECONDS}
+              step={1}
+              placeholder="1 day"
+              title={`The token's lifetime in seconds (${DEV_TOKEN_TTL_MIN_SECONDS} to ${DEV_TOKEN_TTL_MAX_SECONDS}); empty: one day. The page renews it before it expires.`}
+              value={ttl}
+              onChange={(event) => setTtl(event.target.value)}
+            />
             <button type="submit" data-testid="signin-submit" disabled={busy}>
               {busy ? 'Signing in…' : 'Sign in'}
             </button>

@@ -23,27 +23,54 @@ import graphql.scalars.ExtendedScalars;
 import graphql.schema.Coercing;
 import org.springframework.graphql.client.FieldAccessException;
 import org.springframework.graphql.client.HttpSyncGraphQlClient;
+import org.springframework.graphql.client.SubscriptionErrorException;
 import org.springframework.graphql.client.WebSocketGraphQlClient;
 import org.springframework.graphql.client.WebSocketGraphQlClientInterceptor;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.Base64;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A typed client of the ordergraph supergraph, through the gateway. Requests are built with the DGS codegen
  * query builders and projections generated from {@code schema/api.graphql}, and answers come back as the
  * generated types. Queries and mutations go over HTTP; subscriptions over one WebSocket
  * (graphql-transport-ws), opened on first use, with the bearer token in {@code connection_init}.
+ *
+ * <h2>Tokens</h2>
+ * The bearer token comes from a {@code Supplier<String>} (see {@link #connect(URI, Supplier)}), asked
+ * whenever the client needs a token: before every HTTP request, whenever a WebSocket connection opens (its
+ * {@code connection_init}; the connection keeps that token), and when the gateway ended a subscription because
+ * its token expired. A supplier backed by an identity provider should therefore cache its token and return a
+ * new one only when that one is expired or about to be. {@link #connect(URI, String)} is the same with a
+ * supplier that always returns one token.
+ *
+ * <p>The gateway ends a subscription when the token of its connection expires: one error with code
+ * {@code TOKEN_EXPIRED}, then nothing more. Then this client closes that connection, and the next
+ * subscription goes out on a new one, opened with a token from the supplier. The live streams
+ * ({@link #liveOrderChanges}, {@link #liveOrderChangeBatches}) do it by themselves: they ask the supplier for a
+ * token and subscribe again {@code after} the last change they delivered, so the caller sees every change once,
+ * in order, across renewals. When the supplier has no newer token (it returns the expired one again, or one
+ * whose {@code exp} has passed too), they end with an {@link OrderGraphException} whose code is
+ * {@code TOKEN_EXPIRED} instead of trying again. The one-shot streams ({@link #orderChanges},
+ * {@link #orderChangeBatches}) end with that error; subscribe again with {@code after} the last cursor received.
  *
  * <p>Thread-safe; close it to close the WebSocket.
  */
@@ -54,28 +81,48 @@ public final class OrderGraphClient implements AutoCloseable {
             LocalDate.class, ExtendedScalars.Date.getCoercing(),
             OffsetDateTime.class, ExtendedScalars.DateTime.getCoercing());
 
+    /** A renewed token the gateway finds expired sooner than this is not renewed again (no loop). */
+    private static final Duration MIN_TOKEN_LIFETIME = Duration.ofSeconds(1);
+
+    private static final Pattern EXP_CLAIM = Pattern.compile("\"exp\"\\s*:\\s*(\\d+)");
+
+    private final URI webSocketUrl;
+    private final Supplier<String> tokens;
     private final HttpSyncGraphQlClient http;
-    private final WebSocketGraphQlClient webSocket;
+    /** The WebSocket connection that new subscriptions use; replaced when its token expired. */
+    private final AtomicReference<Connection> connection = new AtomicReference<>();
     private volatile boolean closed;
 
-    private OrderGraphClient(URI graphqlUrl, String token) {
-        String authorization = "Bearer " + token;
-        this.http = HttpSyncGraphQlClient.builder(RestClient.create(graphqlUrl.toString()))
-                .header("Authorization", authorization)
+    private OrderGraphClient(URI graphqlUrl, Supplier<String> tokens) {
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.webSocketUrl = webSocketUrl(graphqlUrl);
+        this.http = HttpSyncGraphQlClient.builder(RestClient.builder()
+                        .baseUrl(graphqlUrl.toString())
+                        .requestInitializer(request -> request.getHeaders().set("Authorization", "Bearer " + token())))
                 .build();
-        this.webSocket = WebSocketGraphQlClient.builder(webSocketUrl(graphqlUrl), new ReactorNettyWebSocketClient())
-                .interceptor(new WebSocketGraphQlClientInterceptor() {
-                    @Override
-                    public Mono<Object> connectionInitPayload() {
-                        return Mono.just(Map.of("Authorization", authorization));
-                    }
-                })
-                .build();
+        this.connection.set(new Connection());
     }
 
-    /** A client of the gateway at {@code graphqlUrl} (e.g. {@code http://localhost:4000/graphql}) acting as the bearer of {@code token}. */
+    /**
+     * A client of the gateway at {@code graphqlUrl} (e.g. {@code http://localhost:4000/graphql}) acting as the
+     * bearer of {@code token}. The token is never renewed: when it expires, requests fail with
+     * {@code UNAUTHENTICATED} and live streams end with {@code TOKEN_EXPIRED}. Use
+     * {@link #connect(URI, Supplier)} for a client that outlives its tokens.
+     */
     public static OrderGraphClient connect(URI graphqlUrl, String token) {
-        return new OrderGraphClient(graphqlUrl, token);
+        Objects.requireNonNull(token, "token");
+        return new OrderGraphClient(graphqlUrl, () -> token);
+    }
+
+    /**
+     * A client of the gateway at {@code graphqlUrl} that takes its bearer token from {@code tokens}: asked before
+     * every HTTP request, when a WebSocket connection opens, and when a subscription ended with
+     * {@code TOKEN_EXPIRED} (see the class comment). It may block (it is not called on a network thread); it
+     * should return a cached token while that one is valid, and a newer one once it has expired or is about to.
+     * It returns the bare token, without {@code Bearer }.
+     */
+    public static OrderGraphClient connect(URI graphqlUrl, Supplier<String> tokens) {
+        return new OrderGraphClient(graphqlUrl, tokens);
     }
 
     /**
@@ -119,9 +166,16 @@ public final class OrderGraphClient implements AutoCloseable {
     /**
      * Every committed change to the viewer's visible orders that match {@code filter}, from just after
      * {@code after} (a cursor of an earlier change), or from now when it is {@code null}, one message per
-     * change. The stream ends with an error when the connection drops; see {@link #liveOrderChanges}.
+     * change. The stream ends with an error when the connection drops, and with an {@link OrderGraphException}
+     * coded {@code TOKEN_EXPIRED} when the token expires (subscribe again {@code after} the last cursor: the
+     * new subscription goes out on a new connection, with a token from the supplier); see
+     * {@link #liveOrderChanges}, which does both by itself.
      */
     public Flux<OrderChange> orderChanges(OrderFilter filter, String after) {
+        return unwrapped(changes(filter, after));
+    }
+
+    private Flux<OrderChange> changes(OrderFilter filter, String after) {
         OrderChangesGraphQLQuery query = OrderChangesGraphQLQuery.newRequest().filter(filter).after(after).build();
         OrderChangesProjectionRoot<?, ?> projection = new OrderChangesProjectionRoot<>();
         projection.action();
@@ -137,9 +191,14 @@ public final class OrderGraphClient implements AutoCloseable {
      * client was busy with the previous one, in commit order (a lone change is a batch of one, a bulk
      * statement a few large batches), and each change keeps its own cursor. {@code after} may be a
      * batch's cursor (its last change's) or any change's. The stream ends with an error when the
-     * connection drops; see {@link #liveOrderChangeBatches}.
+     * connection drops or the token expires ({@code TOKEN_EXPIRED}), as {@link #orderChanges} does; see
+     * {@link #liveOrderChangeBatches}.
      */
     public Flux<OrderChangeBatch> orderChangeBatches(OrderFilter filter, String after) {
+        return unwrapped(batches(filter, after));
+    }
+
+    private Flux<OrderChangeBatch> batches(OrderFilter filter, String after) {
         OrderChangeBatchesGraphQLQuery query = OrderChangeBatchesGraphQLQuery.newRequest().filter(filter).after(after).build();
         OrderChangeBatchesProjectionRoot<?, ?> projection = new OrderChangeBatchesProjectionRoot<>();
         projection.cursor();
@@ -154,10 +213,12 @@ public final class OrderGraphClient implements AutoCloseable {
 
     /**
      * Like {@link #orderChanges}, one change at a time, but survives a lost connection (a gateway restart,
-     * a network blip) and a subscription the server completes (the gateway does when its supergraph
-     * changes): it subscribes again with the cursor of the last change emitted, so nothing committed in
-     * the meantime is missed or repeated. Ends on errors that retrying cannot fix (e.g.
-     * {@code CURSOR_EXPIRED}, {@code UNAUTHENTICATED}) and when the client is closed.
+     * a network blip), a subscription the server completes (the gateway does when its supergraph
+     * changes) and an expired token ({@code TOKEN_EXPIRED}: it asks the token supplier for a newer token and
+     * goes on over a new connection at once): it subscribes again with the cursor of the last change
+     * emitted, so nothing committed in the meantime is missed or repeated. Ends on errors that retrying
+     * cannot fix (e.g. {@code CURSOR_EXPIRED}, {@code UNAUTHENTICATED}; {@code TOKEN_EXPIRED} when the
+     * supplier has no newer token) and when the client is closed.
      *
      * <p>Reads {@link #orderChangeBatches} (fewer messages under bulk writes) and emits their changes one
      * by one, in order. The cursor kept is the last emitted change's, not its batch's: when the
@@ -165,39 +226,103 @@ public final class OrderGraphClient implements AutoCloseable {
      * the last change emitted, so the rest of that batch comes again and nothing of it is lost.
      */
     public Flux<OrderChange> liveOrderChanges(OrderFilter filter, String after, Duration maxBackoff) {
-        return resuming(after, cursor -> orderChangeBatches(filter, cursor).concatMapIterable(OrderChangeBatch::getChanges),
+        return resuming(after, cursor -> batches(filter, cursor).concatMapIterable(OrderChangeBatch::getChanges),
                 OrderChange::getCursor, maxBackoff);
     }
 
     /**
-     * {@link #orderChangeBatches} that survives a lost connection and a completed subscription like
-     * {@link #liveOrderChanges}, resuming after the last batch emitted; for consumers that apply a
+     * {@link #orderChangeBatches} that survives a lost connection, a completed subscription and an expired
+     * token like {@link #liveOrderChanges}, resuming after the last batch emitted; for consumers that apply a
      * batch at once (a cache, a dashboard). A batch after a resume may be cut differently from the one
      * that would have come, never with a change missing or repeated.
      */
     public Flux<OrderChangeBatch> liveOrderChangeBatches(OrderFilter filter, String after, Duration maxBackoff) {
-        return resuming(after, cursor -> orderChangeBatches(filter, cursor), OrderChangeBatch::getCursor, maxBackoff);
+        return resuming(after, cursor -> batches(filter, cursor), OrderChangeBatch::getCursor, maxBackoff);
     }
 
     @Override
     public void close() {
         closed = true;
-        webSocket.stop().block(Duration.ofSeconds(5));
+        connection.get().client.stop().block(Duration.ofSeconds(5));
     }
 
     /**
-     * Subscribes with {@code subscribeAfter} from {@code after}, and again after a completion or a transient
-     * error, each time from the cursor of the last element emitted downstream (so set after any flattening).
+     * Subscribes with {@code subscribeAfter} from {@code after}, and again after a completion, a transient
+     * error or an expired token (with a newer token, at once), each time from the cursor of the last element
+     * emitted downstream (so set after any flattening). {@code subscribeAfter}'s flux fails with
+     * {@link TokenExpired} when the token expired.
      */
     private <T> Flux<T> resuming(String after, Function<String, Flux<T>> subscribeAfter, Function<T, String> cursorOf,
                                  Duration maxBackoff) {
         AtomicReference<String> lastCursor = new AtomicReference<>(after);
+        AtomicReference<Instant> renewedAt = new AtomicReference<>(Instant.MIN);
         return Flux.defer(() -> subscribeAfter.apply(lastCursor.get()))
                 .doOnNext(item -> lastCursor.set(cursorOf.apply(item)))
+                // An expired token: renewed (or the stream fails with TOKEN_EXPIRED), then resubscribed at once.
+                .retryWhen(Retry.from(failures -> failures.concatMap(failure -> {
+                    if (!(failure.failure() instanceof TokenExpired expired)) {
+                        return Mono.error(failure.failure());
+                    }
+                    if (renewedAt.get().isAfter(Instant.now().minus(MIN_TOKEN_LIFETIME))) {
+                        // The token the supplier gave last time is refused at once: renewing again would loop.
+                        return Mono.error(OrderGraphException.tokenNotRenewed(expired.error,
+                                "the gateway found its token expired within " + MIN_TOKEN_LIFETIME.toMillis() + " ms"));
+                    }
+                    return renewAfter(expired).then(Mono.fromCallable(() -> {
+                        renewedAt.set(Instant.now());
+                        return failure.totalRetries();
+                    }));
+                })))
                 .repeatWhen(completions -> completions.takeWhile(n -> !closed).delayElements(Duration.ofMillis(200)))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(maxBackoff)
                         .transientErrors(true) // a subscription that delivered for a while starts again at 200 ms
                         .filter(error -> !closed && worthRetrying(error)));
+    }
+
+    /**
+     * After {@code expired}: completes when the supplier has a token that differs from the expired one and
+     * has not expired by its {@code exp} (the next connection opens with the supplier's token); else fails
+     * with TOKEN_EXPIRED.
+     */
+    private Mono<Void> renewAfter(TokenExpired expired) {
+        if (closed) {
+            return Mono.error(expired.error);
+        }
+        return Mono.fromCallable(this::token)
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(fresh -> {
+                    if (fresh.equals(expired.token) || expiredByClaim(fresh)) { // expired.token: set at connection_init
+                        return Mono.error(OrderGraphException.tokenNotRenewed(expired.error,
+                                fresh.equals(expired.token) ? "it returned the expired token again" : "its token has expired too"));
+                    }
+                    return Mono.<Void>empty(); // the new connection asks the supplier again when it opens
+                })
+                .onErrorMap(error -> !(error instanceof OrderGraphException),
+                        error -> OrderGraphException.tokenNotRenewed(expired.error, "it failed: " + error));
+    }
+
+    /** A token from the supplier; an {@link IllegalStateException} when it returns none. */
+    private String token() {
+        String token = tokens.get();
+        if (token == null || token.isBlank()) {
+            throw new IllegalStateException("The token supplier returned no token");
+        }
+        return token.strip();
+    }
+
+    /** Whether {@code token} is a JWT whose {@code exp} has passed (not verified: the gateway does that). */
+    static boolean expiredByClaim(String token) {
+        String[] parts = token.split("\\.");
+        if (parts.length != 3) {
+            return false;
+        }
+        try {
+            String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+            Matcher exp = EXP_CLAIM.matcher(claims);
+            return exp.find() && Long.parseLong(exp.group(1)) <= Instant.now().getEpochSecond();
+        } catch (IllegalArgumentException e) { // not base64url, or an exp beyond long
+            return false;
+        }
     }
 
     private <T> T execute(GraphQLQuery query, BaseProjectionNode projection, Class<T> type) {
@@ -213,16 +338,66 @@ public final class OrderGraphClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The subscription on the current connection. Errors are {@link OrderGraphException}s, except for an
+     * expired token: then {@link TokenExpired}, naming the connection and its token (see {@link #unwrapped}).
+     * The connection of an expired token is replaced at once, so that a new subscription (of this stream or
+     * another) goes out on a new connection, with a token from the supplier.
+     */
     private <T> Flux<T> subscribe(GraphQLQuery query, BaseProjectionNode projection, Class<T> type) {
         String field = query.getOperationName();
-        return webSocket.document(new GraphQLQueryRequest(query, projection, SCALARS).serialize())
-                .executeSubscription()
-                .map(response -> {
-                    if (!response.isValid() || !response.field(field).getErrors().isEmpty()) {
-                        throw OrderGraphException.from(response);
-                    }
-                    return response.field(field).toEntity(type);
-                });
+        String document = new GraphQLQueryRequest(query, projection, SCALARS).serialize();
+        return Flux.defer(() -> {
+            Connection on = connection.get();
+            return on.client.document(document)
+                    .executeSubscription()
+                    .map(response -> {
+                        if (!response.isValid() || !response.field(field).getErrors().isEmpty()) {
+                            throw OrderGraphException.from(response);
+                        }
+                        return response.field(field).toEntity(type);
+                    })
+                    // A graphql-ws `error` message with a code (e.g. TOKEN_EXPIRED) is an OrderGraphException too.
+                    .onErrorMap(e -> e instanceof SubscriptionErrorException error && !error.getErrors().isEmpty()
+                                    && error.getErrors().getFirst().getExtensions().get("code") != null,
+                            e -> OrderGraphException.from(((SubscriptionErrorException) e).getErrors()))
+                    .onErrorMap(e -> e instanceof OrderGraphException error && tokenExpired(error, on), e -> {
+                        replace(on);
+                        return new TokenExpired((OrderGraphException) e, on);
+                    });
+        });
+    }
+
+    /**
+     * TOKEN_EXPIRED; or UNAUTHENTICATED for a subscription sent on a connection whose token has expired by
+     * its {@code exp} (sent just as it expired): the same, a newer token fixes it.
+     */
+    private static boolean tokenExpired(OrderGraphException error, Connection on) {
+        return OrderGraphException.TOKEN_EXPIRED.equals(error.code())
+                || ("UNAUTHENTICATED".equals(error.code()) && on.token != null && expiredByClaim(on.token));
+    }
+
+    /**
+     * Replaces {@code expired} (unless that happened already) by a new connection, which opens with a token
+     * from the supplier, and closes it: the next subscriptions must not go out under its expired token. Its
+     * other subscriptions end with it (they were running under that token too); live streams resume.
+     */
+    private void replace(Connection expired) {
+        if (closed || connection.get() != expired) {
+            return;
+        }
+        Connection next = new Connection();
+        if (connection.compareAndSet(expired, next)) {
+            expired.client.stop().subscribe(done -> { }, error -> { });
+            if (closed) { // close() may have stopped `expired` just before the swap
+                next.client.stop().subscribe(done -> { }, error -> { });
+            }
+        }
+    }
+
+    /** {@code flux} with {@link TokenExpired} turned back into its {@link OrderGraphException}, for callers. */
+    private static <T> Flux<T> unwrapped(Flux<T> flux) {
+        return flux.onErrorMap(TokenExpired.class, expired -> expired.error);
     }
 
     private static boolean worthRetrying(Throwable error) {
@@ -232,5 +407,44 @@ public final class OrderGraphClient implements AutoCloseable {
     private static URI webSocketUrl(URI graphqlUrl) {
         String scheme = "https".equalsIgnoreCase(graphqlUrl.getScheme()) ? "wss" : "ws";
         return URI.create(scheme + graphqlUrl.toString().substring(graphqlUrl.getScheme().length()));
+    }
+
+    /**
+     * One WebSocket client: it opens its socket on first use and again after it drops, each time with a
+     * {@code connection_init} carrying a token from the supplier.
+     */
+    private final class Connection {
+
+        final WebSocketGraphQlClient client;
+        /** The token of the latest connection_init: the one a TOKEN_EXPIRED on this connection is about. */
+        volatile String token;
+
+        Connection() {
+            this.client = WebSocketGraphQlClient.builder(webSocketUrl, new ReactorNettyWebSocketClient())
+                    .interceptor(new WebSocketGraphQlClientInterceptor() {
+                        @Override
+                        public Mono<Object> connectionInitPayload() {
+                            return Mono.fromCallable(() -> {
+                                String sent = token();
+                                token = sent;
+                                return (Object) Map.of("Authorization", "Bearer " + sent);
+                            }).subscribeOn(Schedulers.boundedElastic()); // the supplier may block
+                        }
+                    })
+                    .build();
+        }
+    }
+
+    /** Internal: a subscription ended with TOKEN_EXPIRED on a connection opened with {@code token}. */
+    private static final class TokenExpired extends RuntimeException {
+
+        final OrderGraphException error;
+        final String token;
+
+        TokenExpired(OrderGraphException error, Connection on) {
+            super(error.getMessage(), error, false, false);
+            this.error = error;
+            this.token = on.token;
+        }
     }
 }

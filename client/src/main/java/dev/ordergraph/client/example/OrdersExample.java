@@ -9,13 +9,21 @@ import dev.ordergraph.client.generated.types.OrderState;
 import dev.ordergraph.client.generated.types.UpdateOrderPayload;
 import reactor.core.Disposable;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Lists the viewer's orders, subscribes to their changes from where the list was read (nothing committed
@@ -26,6 +34,14 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * GATEWAY_URL=http://localhost:4000/graphql TOKEN=$(make -s token USER=1) \
  *   ./mvnw -q -pl client exec:java -Dexec.args="3"
+ * </pre>
+ *
+ * <p>A token expires, and with it the subscription. With {@code TOKEN_COMMAND} set to a command that prints a
+ * fresh token, the example renews it by itself (the client asks for one when its token expired, and the live
+ * stream resumes after the last change it printed, nothing lost or repeated); {@code TOKEN} is then not needed:
+ *
+ * <pre>
+ * TOKEN_COMMAND='make -s token USER=1' ./mvnw -q -pl client exec:java -Dexec.args="3"
  * </pre>
  */
 public final class OrdersExample {
@@ -40,12 +56,15 @@ public final class OrdersExample {
     public static void main(String[] args) throws InterruptedException {
         URI gateway = URI.create(env("GATEWAY_URL", "http://localhost:4000/graphql"));
         String token = env("TOKEN", null);
-        if (token == null) {
-            System.err.println("Set TOKEN to a bearer token, e.g. TOKEN=$(make -s token USER=1)");
+        String command = env("TOKEN_COMMAND", null);
+        if (token == null && command == null) {
+            System.err.println("Set TOKEN to a bearer token, e.g. TOKEN=$(make -s token USER=1), "
+                    + "or TOKEN_COMMAND to a command that prints one, e.g. TOKEN_COMMAND='make -s token USER=1'");
             System.exit(2);
         }
         int changes = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        Outcome outcome = run(gateway, token, changes, Duration.ofMinutes(10), () -> { }, System.out);
+        Supplier<String> tokens = command != null ? new CommandTokens(command, token) : () -> token;
+        Outcome outcome = run(gateway, tokens, changes, Duration.ofMinutes(10), () -> { }, System.out);
         System.exit(outcome.changes().size() >= changes ? 0 : 1);
     }
 
@@ -56,7 +75,16 @@ public final class OrdersExample {
      */
     public static Outcome run(URI gateway, String token, int changesToAwait, Duration timeout,
                               Runnable onSubscribed, PrintStream out) throws InterruptedException {
-        try (OrderGraphClient client = OrderGraphClient.connect(gateway, token)) {
+        return run(gateway, () -> token, changesToAwait, timeout, onSubscribed, out);
+    }
+
+    /**
+     * {@link #run(URI, String, int, Duration, Runnable, PrintStream)} with tokens from {@code tokens}: the
+     * client asks it for a newer token when the subscription's token expired, and the stream goes on.
+     */
+    public static Outcome run(URI gateway, Supplier<String> tokens, int changesToAwait, Duration timeout,
+                              Runnable onSubscribed, PrintStream out) throws InterruptedException {
+        try (OrderGraphClient client = OrderGraphClient.connect(gateway, tokens)) {
             // Read before the list: the subscription resumes from here, so a change committed while it
             // is being set up (the gateway opens it upstream a moment after the socket is acknowledged)
             // is replayed instead of lost.
@@ -98,6 +126,71 @@ public final class OrdersExample {
                 return new Outcome(orders, update, List.copyOf(changes));
             } finally {
                 subscription.dispose();
+            }
+        }
+    }
+
+    /**
+     * Tokens printed by a shell command (e.g. {@code make -s token USER=1}): the last one is kept while it has
+     * more than 30 s left, or a tenth of its lifetime when that is shorter (by its {@code iat} and {@code exp};
+     * a token without {@code exp} is kept for good), then the command runs again.
+     */
+    static final class CommandTokens implements Supplier<String> {
+
+        private static final Pattern EXP = Pattern.compile("\"exp\"\\s*:\\s*(\\d+)");
+        private static final Pattern IAT = Pattern.compile("\"iat\"\\s*:\\s*(\\d+)");
+        private static final long MARGIN_SECONDS = 30;
+
+        private final String command;
+        private String token;
+
+        CommandTokens(String command, String first) {
+            this.command = command;
+            this.token = first;
+        }
+
+        @Override
+        public synchronized String get() {
+            if (token == null || dueForRenewal(token)) {
+                token = runCommand();
+            }
+            return token;
+        }
+
+        private String runCommand() {
+            try {
+                Process process = new ProcessBuilder("sh", "-c", command)
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                String printed = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                if (process.waitFor() != 0 || printed.isEmpty()) {
+                    throw new IllegalStateException("TOKEN_COMMAND `" + command + "` printed no token (exit " + process.exitValue() + ")");
+                }
+                return printed.lines().reduce((first, second) -> second).orElseThrow(); // the last line
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while running TOKEN_COMMAND", e);
+            }
+        }
+
+        private static boolean dueForRenewal(String token) {
+            String[] parts = token.split("\\.");
+            if (parts.length != 3) {
+                return false;
+            }
+            try {
+                String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+                Matcher exp = EXP.matcher(claims);
+                if (!exp.find()) {
+                    return false;
+                }
+                long expiry = Long.parseLong(exp.group(1));
+                Matcher iat = IAT.matcher(claims);
+                long margin = iat.find() ? Math.min(MARGIN_SECONDS, (expiry - Long.parseLong(iat.group(1))) / 10) : MARGIN_SECONDS;
+                return Instant.now().getEpochSecond() >= expiry - margin;
+            } catch (IllegalArgumentException e) {
+                return false;
             }
         }
     }

@@ -210,7 +210,7 @@ class ChangeBenchmark {
     }
 
     private static long heapMiB(URI serviceUrl) {
-        double bytes = new GraphQlClient(serviceUrl.resolve("/actuator/metrics/jvm.memory.used?tag=area:heap"), null).get()
+        double bytes = new GraphQlClient(Stack.management(serviceUrl).resolve("/actuator/metrics/jvm.memory.used?tag=area:heap"), null).get()
                 .json().path("measurements").get(0).path("value").asDouble();
         return (long) (bytes / (1024 * 1024));
     }

@@ -3,6 +3,7 @@ package dev.ordergraph.e2e.bench;
 import dev.ordergraph.e2e.support.GraphQlWsClient;
 import dev.ordergraph.e2e.support.Prometheus;
 import dev.ordergraph.e2e.support.ScaledStack;
+import dev.ordergraph.e2e.support.Stack;
 import dev.ordergraph.e2e.support.ServiceProcess;
 import dev.ordergraph.e2e.support.Sql;
 import dev.ordergraph.e2e.support.Stack;
@@ -303,7 +304,7 @@ class ScaleOutBenchmark {
      * its recent window: that spans earlier rounds too, so a slow first round can lift a later p99.
      */
     private static String commitToFeed(URI service) {
-        URI scrape = service.resolve("/actuator/prometheus");
+        URI scrape = Stack.management(service).resolve("/actuator/prometheus");
         return "%.1f / %.1f ms".formatted(
                 Prometheus.metric(scrape, "ordergraph_changes_lag_seconds", "quantile=\"0.5\"") * 1000,
                 Prometheus.metric(scrape, "ordergraph_changes_lag_seconds", "quantile=\"0.99\"") * 1000);

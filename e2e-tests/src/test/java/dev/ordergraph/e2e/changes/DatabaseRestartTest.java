@@ -91,7 +91,7 @@ class DatabaseRestartTest {
             assertThat(create.errorCodes()).containsExactly("SERVICE_UNAVAILABLE");
 
             started = System.nanoTime();
-            GraphQlClient.Response health = new GraphQlClient(URI.create("http://127.0.0.1:" + ORDERS_PORT + "/actuator/health"), null).get();
+            GraphQlClient.Response health = new GraphQlClient(URI.create("http://127.0.0.1:" + (ORDERS_PORT + Stack.MANAGEMENT_OFFSET) + "/actuator/health"), null).get();
             System.out.println("[pg-restart] health while down in " + (System.nanoTime() - started) / 1_000_000 + " ms: " + health);
             assertThat(health.status()).isEqualTo(503);
             assertThat(health.json().path("components").path("db").path("status").asString()).isEqualTo("DOWN");
@@ -122,7 +122,7 @@ class DatabaseRestartTest {
 
         // Queries work again, and health remembers the outage.
         assertThat(client.execute(PAGE).data().path("orders").path("edges")).hasSize(5);
-        JsonNode capture = new GraphQlClient(URI.create("http://127.0.0.1:" + ORDERS_PORT + "/actuator/health"), null).get()
+        JsonNode capture = new GraphQlClient(URI.create("http://127.0.0.1:" + (ORDERS_PORT + Stack.MANAGEMENT_OFFSET) + "/actuator/health"), null).get()
                 .json().path("components").path("changeCapture");
         System.out.println("[pg-restart] health afterwards: " + capture);
         assertThat(capture.path("status").asString()).isEqualTo("UP");
@@ -157,7 +157,7 @@ class DatabaseRestartTest {
 
     /** The gateway has passed the subscription on: orders-service on the private database counts it. */
     private static void awaitOpenUpstream() {
-        URI metric = URI.create("http://127.0.0.1:" + ORDERS_PORT + "/actuator/metrics/ordergraph.subscriptions.active");
+        URI metric = URI.create("http://127.0.0.1:" + (ORDERS_PORT + Stack.MANAGEMENT_OFFSET) + "/actuator/metrics/ordergraph.subscriptions.active");
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (new GraphQlClient(metric, null).get().json().path("measurements").get(0).path("value").asDouble() < 1) {
             assertThat(System.nanoTime()).as("subscription open at orders-service").isLessThan(deadline);

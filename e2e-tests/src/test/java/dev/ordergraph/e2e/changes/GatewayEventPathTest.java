@@ -100,7 +100,11 @@ class GatewayEventPathTest extends ChangeTest {
             assertThat(self.awaitData(1, WAIT).getFirst().path("orderChanges").path("order").path("user").path("email").asString()).isEqualTo(email);
             JsonNode seenByStaff = awaitOrder(staff, order);
             assertThat(seenByStaff.path("user").path("email").asString()).isEqualTo(email);
-            stranger.assertNothingFor(Duration.ofMillis(500));
+            // The positive control: the stranger's own order, committed after, is the first thing they get.
+            long strangers = TestData.orders(other, 1, LocalDate.of(2026, 7, 2), "UNPAID").getFirst();
+            JsonNode first = stranger.awaitData(1, WAIT).getFirst().path("orderChanges");
+            assertThat(first.path("order").path("id").asString()).as(first.toString()).isEqualTo(TestData.globalId("Order", strangers));
+            assertThat(first.path("order").path("user").path("email").asString()).isEqualTo(TestData.username(other) + "@example.test");
         }
     }
 

@@ -137,6 +137,56 @@ class TypedClientTest extends GatewayTest {
     }
 
     /**
+     * A live stream outlives its tokens: each expires after a few seconds, the gateway ends the subscription
+     * with TOKEN_EXPIRED, and the client asks its supplier for a new token and resumes with {@code after}:
+     * every change once, in order, across two expiries.
+     */
+    @Test
+    void aLiveStreamRenewsItsTokenAndResumesWithoutLosingOrRepeatingAChange() throws InterruptedException {
+        long owner = TestData.user("clientrenew");
+        long order = TestData.orders(owner, 1, LocalDate.of(2026, 5, 4), "UNPAID").getFirst();
+        java.util.concurrent.atomic.AtomicInteger minted = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<String> tokens = new java.util.function.Supplier<>() {
+            private String token;
+            private java.time.Instant expiry = java.time.Instant.MIN;
+
+            @Override
+            public synchronized String get() {
+                if (java.time.Instant.now().isAfter(expiry.minusMillis(500))) {
+                    expiry = java.time.Instant.now().plusSeconds(4);
+                    token = Tokens.viewer(owner, expiry);
+                    minted.incrementAndGet();
+                }
+                return token;
+            }
+        };
+        BlockingQueue<OrderChange> received = new LinkedBlockingQueue<>();
+        int baseline = stack.activeSubscriptions();
+        try (OrderGraphClient client = OrderGraphClient.connect(stack.gatewayUrl(), tokens)) {
+            Disposable live = client.liveOrderChanges(null, null, Duration.ofSeconds(1)).subscribe(received::add);
+            try {
+                stack.awaitSubscriptions(baseline + 1);
+                long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                int updates = 0;
+                while (System.nanoTime() < end) {
+                    Sql.orders("update orders set state = '" + (updates % 2 == 0 ? "PAID" : "UNPAID") + "' where id = " + order);
+                    updates++;
+                    Thread.sleep(250);
+                }
+                for (int i = 0; i < updates; i++) {
+                    OrderChange change = received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    assertThat(change).as("change %d of %d", i + 1, updates).isNotNull();
+                    assertThat(change.getOrder().getState()).as("change %d in order", i + 1).isEqualTo(i % 2 == 0 ? OrderState.PAID : OrderState.UNPAID);
+                }
+                assertThat(received.poll(1, TimeUnit.SECONDS)).as("no change twice").isNull();
+                assertThat(minted.get()).as("tokens minted across the expiries").isGreaterThanOrEqualTo(3);
+            } finally {
+                live.dispose();
+            }
+        }
+    }
+
+    /**
      * After an outage of {@code what} during which {@code order} was set to UNPAID: the live stream brings that
      * change, then the next one (PAID), and nothing twice.
      */

@@ -66,4 +66,45 @@ class MutationInputTest extends GatewayTest {
         assertThat(fieldErrors(direct.data().path("createUser"))).containsOnlyKeys("username");
         assertThat(direct.body().length()).as("the answer does not echo the megabyte").isLessThan(2000);
     }
+
+    @Test
+    void aDateOutsideTheSaneRangeIsAFieldErrorOnDate() {
+        for (String date : new String[] {"-5000-01-01", "0000-01-01", "1899-12-31"}) {
+            Response response = client.execute(CREATE_ORDER, input("date", date));
+
+            assertThat(response.errors().isEmpty()).as(date + ": " + response).isTrue();
+            assertThat(fieldErrors(response.data().path("createOrder"))).as(date).containsOnlyKeys("date");
+        }
+    }
+
+    @Test
+    void anOverlongClientMutationIdIsAFieldError() {
+        Response response = client.execute(CREATE_ORDER, input("clientMutationId", "m".repeat(300)));
+
+        assertThat(response.errors().isEmpty()).as(response.toString()).isTrue();
+        assertThat(fieldErrors(response.data().path("createOrder"))).containsOnlyKeys("clientMutationId");
+    }
+
+    @Test
+    void staffCannotAssignAnOrderToAUserWhoDoesNotExist() {
+        long nobody = 987_654_321L;
+        Response response = gateway(Tokens.staff(TestData.user("assignstaff")))
+                .execute(CREATE_ORDER, input("userId", TestData.globalId("User", nobody)));
+
+        assertThat(response.errors().isEmpty()).as(response.toString()).isTrue();
+        assertThat(fieldErrors(response.data().path("createOrder"))).containsOnlyKeys("userId");
+        assertThat(ordersOf(nobody)).isZero();
+    }
+
+    @Test
+    void tooManyMutationFieldsInOneRequestAreRefusedBeforeAnyIsRun() {
+        StringBuilder document = new StringBuilder("mutation {");
+        for (int i = 0; i < 26; i++) {
+            document.append(" m").append(i).append(": createOrder(input: {}) { order { id } }");
+        }
+        Response response = client.execute(document.append(" }").toString());
+
+        assertThat(response.errorCodes()).as(response.toString()).containsExactly("TOO_MANY_MUTATIONS");
+        assertThat(response.json().path("data").isMissingNode() || response.json().path("data").isNull()).isTrue();
+    }
 }

@@ -4,6 +4,7 @@ import dev.ordergraph.e2e.GatewayTest;
 import dev.ordergraph.e2e.support.GraphQlClient;
 import dev.ordergraph.e2e.support.GraphQlWsClient;
 import dev.ordergraph.e2e.support.Sql;
+import dev.ordergraph.e2e.support.Stack;
 import dev.ordergraph.e2e.support.TestData;
 import dev.ordergraph.e2e.support.Tokens;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class OperationsTest extends GatewayTest {
         assertThat(users.path("components").path("db").path("status").asString()).isEqualTo("UP");
 
         for (String probe : new String[] {"/actuator/health/liveness", "/actuator/health/readiness"}) {
-            assertThat(new GraphQlClient(stack.ordersUrl().resolve(probe), null).get().status()).as(probe).isEqualTo(200);
+            assertThat(new GraphQlClient(Stack.management(stack.ordersUrl()).resolve(probe), null).get().status()).as(probe).isEqualTo(200);
         }
         for (String path : new String[] {"/healthcheck", "/readiness"}) {
             assertThat(new GraphQlClient(stack.gatewayUrl().resolve(path), null).get().status()).as("gateway " + path).isEqualTo(200);
@@ -100,12 +101,12 @@ class OperationsTest extends GatewayTest {
     }
 
     private static JsonNode health(URI graphqlUrl) {
-        GraphQlClient.Response response = new GraphQlClient(graphqlUrl.resolve("/actuator/health"), null).get();
+        GraphQlClient.Response response = new GraphQlClient(Stack.management(graphqlUrl).resolve("/actuator/health"), null).get();
         assertThat(response.status()).as(response.toString()).isEqualTo(200);
         return response.json();
     }
 
     private static URI prometheus(URI subgraphUrl) {
-        return subgraphUrl.resolve("/actuator/prometheus");
+        return Stack.management(subgraphUrl).resolve("/actuator/prometheus");
     }
 }

@@ -99,6 +99,14 @@ public final class GraphQlWsClient implements AutoCloseable {
         send(Map.of("id", id, "type", "subscribe", "payload", payload));
     }
 
+    /**
+     * Sends {@code text} as one message without waiting for it to go out: a server that refuses a large
+     * message closes the connection while it is still being sent.
+     */
+    public CompletableFuture<WebSocket> sendRaw(String text) {
+        return socket.sendText(text, true);
+    }
+
     /** Ends the subscription {@code id} from the client's side, leaving the connection open. */
     public void complete(String id) {
         send(Map.of("id", id, "type", "complete"));

@@ -128,7 +128,7 @@ public final class ScaledStack implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
-                return new GraphQlClient(replicaUrl(i).resolve("/actuator/health"), null).get().status();
+                return new GraphQlClient(Stack.management(replicaUrl(i)).resolve("/actuator/health"), null).get().status();
             } catch (RuntimeException e) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("replica " + i + " does not answer", e);
@@ -148,7 +148,7 @@ public final class ScaledStack implements AutoCloseable {
 
     /** The changeCapture component of replica {@code i}'s health. */
     public JsonNode health(int i) {
-        return new GraphQlClient(replicaUrl(i).resolve("/actuator/health"), null).get()
+        return new GraphQlClient(Stack.management(replicaUrl(i)).resolve("/actuator/health"), null).get()
                 .json().path("components").path("changeCapture");
     }
 
@@ -224,7 +224,7 @@ public final class ScaledStack implements AutoCloseable {
 
     /** The first measurement of the Micrometer meter {@code name} (with an optional {@code ?tag=} query) at replica {@code i}. */
     public double metric(int i, String name) {
-        return new GraphQlClient(replicaUrl(i).resolve("/actuator/metrics/" + name), null).get()
+        return new GraphQlClient(Stack.management(replicaUrl(i)).resolve("/actuator/metrics/" + name), null).get()
                 .json().path("measurements").get(0).path("value").asDouble();
     }
 

@@ -22,6 +22,10 @@ import java.util.concurrent.CompletableFuture;
 public final class Stack {
 
     public static final String JWT_SECRET = "e2e-test-secret-at-least-32-bytes-long-0123456789";
+    /** The secret the test gateways sign their subgraph requests with, and the test services verify. */
+    public static final String HMAC_SECRET = "e2e-gateway-hmac-secret-0123456789abcdef";
+    /** A test service's management port (health, metrics) is its GraphQL port plus this. */
+    public static final int MANAGEMENT_OFFSET = 2000;
     public static final int GATEWAY_PORT = Integer.getInteger("e2e.gatewayPort", 14000);
     public static final int USERS_PORT = Integer.getInteger("e2e.usersPort", 18081);
     public static final int ORDERS_PORT = Integer.getInteger("e2e.ordersPort", 18082);
@@ -49,14 +53,16 @@ public final class Stack {
     private Stack() {
         users = new ServiceProcess("users-service",
                 List.of(javaCommand, "-jar", root.resolve("users-service/target/users-service.jar").toString()),
-                root, serviceEnv(Map.of("USERS_PORT", String.valueOf(USERS_PORT), "USERS_DB", USERS_DB)),
-                URI.create("http://127.0.0.1:" + USERS_PORT + "/actuator/health"), logs);
+                root, serviceEnv(Map.of("USERS_PORT", String.valueOf(USERS_PORT), "USERS_DB", USERS_DB,
+                        "USERS_MANAGEMENT_PORT", String.valueOf(USERS_PORT + MANAGEMENT_OFFSET))),
+                health(USERS_PORT), logs);
         orders = new ServiceProcess("orders-service",
                 List.of(javaCommand, "-jar", root.resolve("orders-service/target/orders-service.jar").toString()),
                 root, serviceEnv(Map.of("ORDERS_PORT", String.valueOf(ORDERS_PORT), "ORDERS_DB", ORDERS_DB,
                         "ORDERGRAPH_CDC_SLOTNAME", CDC_SLOT, "ORDERGRAPH_CDC_PUBLICATIONNAME", CDC_SLOT,
-                        "ORDERGRAPH_CDC_MAXLAG", String.valueOf(CDC_MAX_LAG))),
-                URI.create("http://127.0.0.1:" + ORDERS_PORT + "/actuator/health"), logs);
+                        "ORDERGRAPH_CDC_MAXLAG", String.valueOf(CDC_MAX_LAG),
+                        "ORDERS_MANAGEMENT_PORT", String.valueOf(ORDERS_PORT + MANAGEMENT_OFFSET))),
+                health(ORDERS_PORT), logs);
         gateway = gatewayProcess("gateway", GATEWAY_PORT, Map.of());
     }
 
@@ -66,6 +72,7 @@ public final class Stack {
         env.put("USERS_URL", "http://127.0.0.1:" + USERS_PORT + "/graphql");
         env.put("ORDERS_URL", "http://127.0.0.1:" + ORDERS_PORT + "/graphql");
         env.put("AUTH_JWT_SECRET", JWT_SECRET);
+        env.put("GATEWAY_HMAC_SECRET", HMAC_SECRET);
         env.putAll(settings);
         return new ServiceProcess(name, List.of("node", "node_modules/@graphql-hive/gateway/dist/bin.js", "supergraph"),
                 root.resolve("gateway"), env, URI.create("http://127.0.0.1:" + port + "/healthcheck"), logs);
@@ -90,9 +97,10 @@ public final class Stack {
         Map<String, String> own = new HashMap<>(settings);
         own.put("USERS_PORT", String.valueOf(port));
         own.put("USERS_DB", USERS_DB);
+        own.put("USERS_MANAGEMENT_PORT", String.valueOf(port + MANAGEMENT_OFFSET));
         ServiceProcess service = new ServiceProcess("users-service-" + port,
                 List.of(javaCommand, "-jar", root.resolve("users-service/target/users-service.jar").toString()),
-                root, serviceEnv(own), URI.create("http://127.0.0.1:" + port + "/actuator/health"), logs);
+                root, serviceEnv(own), health(port), logs);
         service.start();
         service.awaitHealthy(Duration.ofSeconds(180));
         return service;
@@ -120,11 +128,12 @@ public final class Stack {
 
     /** As {@link #startOrdersService} without waiting for it to be healthy. */
     public ServiceProcess launchOrdersService(int port, Map<String, String> settings) {
-        Map<String, String> own = new HashMap<>(serviceEnv(Map.of("ORDERS_PORT", String.valueOf(port))));
+        Map<String, String> own = new HashMap<>(serviceEnv(Map.of("ORDERS_PORT", String.valueOf(port),
+                "ORDERS_MANAGEMENT_PORT", String.valueOf(port + MANAGEMENT_OFFSET))));
         own.putAll(settings);
         ServiceProcess service = new ServiceProcess("orders-service-" + port,
                 List.of(javaCommand, "-jar", root.resolve("orders-service/target/orders-service.jar").toString()),
-                root, own, URI.create("http://127.0.0.1:" + port + "/actuator/health"), logs);
+                root, own, health(port), logs);
         service.useCommand(startupCommand("orders", service));
         service.start();
         return service;
@@ -166,6 +175,18 @@ public final class Stack {
         return URI.create("http://127.0.0.1:" + ORDERS_PORT + "/graphql");
     }
 
+    /**
+     * The management side (health, metrics) of the test service whose GraphQL endpoint is {@code serviceUrl}:
+     * the same host on the port {@link #MANAGEMENT_OFFSET} above it. Resolve {@code /actuator/...} against it.
+     */
+    public static URI management(URI serviceUrl) {
+        return URI.create("http://127.0.0.1:" + (serviceUrl.getPort() + MANAGEMENT_OFFSET) + "/");
+    }
+
+    private static URI health(int servicePort) {
+        return URI.create("http://127.0.0.1:" + (servicePort + MANAGEMENT_OFFSET) + "/actuator/health");
+    }
+
     /** SQL statements the service at {@code graphqlUrl} has prepared since it started (its db.statements.prepared metric). */
     public long sqlStatements(URI graphqlUrl) {
         return (long) metric(graphqlUrl, "db.statements.prepared");
@@ -173,7 +194,7 @@ public final class Stack {
 
     /** The first measurement of the Micrometer meter {@code name} at the service behind {@code graphqlUrl}. */
     private static double metric(URI graphqlUrl, String name) {
-        return new GraphQlClient(graphqlUrl.resolve("/actuator/metrics/" + name), null).get()
+        return new GraphQlClient(management(graphqlUrl).resolve("/actuator/metrics/" + name), null).get()
                 .json().path("measurements").get(0).path("value").asDouble();
     }
 
@@ -362,6 +383,12 @@ public final class Stack {
     private static Map<String, String> serviceEnv(Map<String, String> own) {
         Map<String, String> env = new HashMap<>(own);
         env.put("AUTH_JWT_SECRET", JWT_SECRET);
+        // Test gateways sign with the secret (every request through them is verified), and the tests may
+        // also call a subgraph directly (SUBGRAPH_ALLOW_UNSIGNED, for development and tests only);
+        // SignedSubgraphTest runs services without that setting.
+        env.put("GATEWAY_HMAC_SECRET", HMAC_SECRET);
+        env.put("SUBGRAPH_ALLOW_UNSIGNED", "true");
+        env.put("USERS_URL", "http://127.0.0.1:" + USERS_PORT + "/graphql");
         env.put("PGHOST", PGHOST);
         env.put("PGPORT", PGPORT);
         env.put("PGUSER", PGUSER);

@@ -36,6 +36,21 @@ public final class Tokens {
         return sign(userId, List.of("staff"), "an-attacker-secret-that-is-also-32-bytes-long!!", Instant.now().plusSeconds(3600));
     }
 
+    /** A viewer's token that expires at {@code expiry} (e.g. a few seconds from now). */
+    public static String viewer(long userId, Instant expiry) {
+        return sign(userId, List.of(), Stack.JWT_SECRET, expiry);
+    }
+
+    /** Correctly signed, without {@code exp}: refused unless AUTH_JWT_REQUIRE_EXP=false. */
+    public static String withoutExpiry(long userId) {
+        return sign(String.valueOf(userId), List.of(), Stack.JWT_SECRET, null, null);
+    }
+
+    /** A viewer's token for the audience {@code audience} ({@code aud}), valid for an hour. */
+    public static String withAudience(long userId, String audience) {
+        return sign(String.valueOf(userId), List.of(), Stack.JWT_SECRET, Instant.now().plusSeconds(3600), audience);
+    }
+
     public static String expired(long userId) {
         return sign(userId, List.of(), Stack.JWT_SECRET, Instant.now().minusSeconds(600));
     }
@@ -50,13 +65,22 @@ public final class Tokens {
     }
 
     private static String sign(String subject, List<String> roles, String secret, Instant expiry) {
+        return sign(subject, roles, secret, expiry, null);
+    }
+
+    private static String sign(String subject, List<String> roles, String secret, Instant expiry, String audience) {
         try {
-            JWTClaimsSet claims = new JWTClaimsSet.Builder()
+            JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
                     .subject(subject)
                     .claim("roles", roles)
-                    .issueTime(new Date())
-                    .expirationTime(Date.from(expiry))
-                    .build();
+                    .issueTime(new Date());
+            if (expiry != null) {
+                builder.expirationTime(Date.from(expiry));
+            }
+            if (audience != null) {
+                builder.audience(audience);
+            }
+            JWTClaimsSet claims = builder.build();
             SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
             jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
             return jwt.serialize();

@@ -1,0 +1,130 @@
+package dev.ordergraph.e2e.limits;
+
+import dev.ordergraph.e2e.GatewayTest;
+import dev.ordergraph.e2e.support.GraphQlClient;
+import dev.ordergraph.e2e.support.GraphQlClient.Response;
+import dev.ordergraph.e2e.support.GraphQlWsClient;
+import dev.ordergraph.e2e.support.ServiceProcess;
+import dev.ordergraph.e2e.support.Stack;
+import dev.ordergraph.e2e.support.TestData;
+import dev.ordergraph.e2e.support.Tokens;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Subgraphs serve GraphQL to a gateway only: a users-service run as in production (no
+ * SUBGRAPH_ALLOW_UNSIGNED) answers what its gateway signed and refuses a direct client, with or without a
+ * token, and a gateway that signs with another secret. A bad signature is refused even where unsigned
+ * calls are let in (the test stack's services), over HTTP and WebSocket. Health and metrics are on the
+ * management port only, and {@code _entities} takes a bounded list.
+ */
+class SignedSubgraphTest extends GatewayTest {
+
+    private static final int USERS_PORT = 18095;
+    private static final int GATEWAY_PORT = 14095;
+    private static final int WRONG_GATEWAY_PORT = 14096;
+    private static ServiceProcess strictUsers;
+    private static ServiceProcess gateway;
+    private static ServiceProcess wrongGateway;
+
+    private final URI strictUsersUrl = URI.create("http://127.0.0.1:" + USERS_PORT + "/graphql");
+
+    @BeforeAll
+    static void startStrictServiceAndGateways() {
+        Stack stack = Stack.get();
+        strictUsers = stack.startUsersService(USERS_PORT, Map.of("SUBGRAPH_ALLOW_UNSIGNED", "false"));
+        String users = "http://127.0.0.1:" + USERS_PORT + "/graphql";
+        gateway = stack.startGateway(GATEWAY_PORT, Map.of("USERS_URL", users));
+        wrongGateway = stack.startGateway(WRONG_GATEWAY_PORT, Map.of("USERS_URL", users,
+                "GATEWAY_HMAC_SECRET", "another-secret-than-the-services-0123456789"));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (ServiceProcess process : new ServiceProcess[] {wrongGateway, gateway, strictUsers}) {
+            if (process != null) {
+                process.stop();
+            }
+        }
+    }
+
+    @Test
+    void whatTheGatewaySignedIsServedAndADirectCallIsRefused() {
+        long owner = TestData.user("signed");
+        String token = Tokens.viewer(owner);
+
+        Response throughGateway = new GraphQlClient(URI.create("http://127.0.0.1:" + GATEWAY_PORT + "/graphql"), token)
+                .execute("query($id: ID!) { me { username } user(id: $id) { username } }", Map.of("id", TestData.globalId("User", owner)));
+        assertThat(throughGateway.errors().isEmpty()).as(throughGateway.toString()).isTrue();
+        assertThat(throughGateway.data().path("me").path("username").asString()).isEqualTo(TestData.username(owner));
+        assertThat(throughGateway.data().path("user").path("username").asString()).isEqualTo(TestData.username(owner));
+
+        for (String directToken : new String[] {token, null}) {
+            Response direct = new GraphQlClient(strictUsersUrl, directToken).execute("{ me { username } }");
+            assertThat(direct.errorCodes()).as(direct.toString()).containsExactly("FORBIDDEN");
+            assertThat(direct.body()).doesNotContain(TestData.username(owner));
+        }
+
+        Response wrongSecret = new GraphQlClient(URI.create("http://127.0.0.1:" + WRONG_GATEWAY_PORT + "/graphql"), token)
+                .execute("{ me { username } }");
+        assertThat(wrongSecret.body()).as(wrongSecret.toString()).doesNotContain(TestData.username(owner));
+        assertThat(wrongSecret.errors().isEmpty()).isFalse();
+    }
+
+    @Test
+    void aBadSignatureIsRefusedEvenWhereUnsignedCallsAreLetIn() {
+        long owner = TestData.user("badsig");
+        String token = Tokens.viewer(owner);
+        String forged = "{\"query\":\"{ me { username } }\",\"extensions\":{\"hmac-signature\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}}";
+
+        Response http = new GraphQlClient(stack.usersUrl(), token).post(forged);
+        assertThat(http.errorCodes()).as(http.toString()).containsExactly("FORBIDDEN");
+
+        try (GraphQlWsClient ws = GraphQlWsClient.connect(stack.ordersUrl(), token)) {
+            ws.subscribe("forged", "subscription { orderChanges { cursor } }", Map.of(),
+                    Map.of("hmac-signature", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+            JsonNode refused = ws.poll(Duration.ofSeconds(10));
+            assertThat(refused).isNotNull();
+            assertThat(refused.toString()).as(refused.toString()).contains("FORBIDDEN");
+        }
+        Response control = new GraphQlClient(stack.usersUrl(), token).execute("{ me { username } }");
+        assertThat(control.data().path("me").path("username").asString()).isEqualTo(TestData.username(owner));
+    }
+
+    @Test
+    void healthAndMetricsAreOnTheManagementPortOnly() {
+        for (URI subgraph : new URI[] {stack.usersUrl(), stack.ordersUrl()}) {
+            for (String path : new String[] {"/actuator/health", "/actuator/prometheus", "/actuator/metrics"}) {
+                assertThat(new GraphQlClient(subgraph.resolve(path), null).get().status()).as(subgraph + path).isIn(401, 403, 404);
+            }
+            assertThat(new GraphQlClient(Stack.management(subgraph).resolve("/actuator/health"), null).get().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void entitiesTakeABoundedListOfRepresentations() {
+        List<Map<String, String>> representations = new ArrayList<>();
+        for (int i = 1; i <= 2001; i++) {
+            representations.add(Map.of("__typename", "User", "id", TestData.globalId("User", i)));
+        }
+        Response response = new GraphQlClient(stack.usersUrl(), null).execute(
+                "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id } } }", Map.of("r", representations));
+
+        assertThat(response.errorCodes()).as(response.body().substring(0, Math.min(400, response.body().length())))
+                .containsExactly("BAD_USER_INPUT");
+        Response withinBound = new GraphQlClient(stack.usersUrl(), null).execute(
+                "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id } } }",
+                Map.of("r", representations.subList(0, 10)));
+        assertThat(withinBound.errors().isEmpty()).as(withinBound.toString()).isTrue();
+    }
+}

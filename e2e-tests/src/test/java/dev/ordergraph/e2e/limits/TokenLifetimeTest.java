@@ -1,0 +1,109 @@
+package dev.ordergraph.e2e.limits;
+
+import dev.ordergraph.e2e.GatewayTest;
+import dev.ordergraph.e2e.support.GraphQlClient;
+import dev.ordergraph.e2e.support.GraphQlClient.Response;
+import dev.ordergraph.e2e.support.GraphQlWsClient;
+import dev.ordergraph.e2e.support.ServiceProcess;
+import dev.ordergraph.e2e.support.SseClient;
+import dev.ordergraph.e2e.support.TestData;
+import dev.ordergraph.e2e.support.Tokens;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A subscription lives no longer than its token: at {@code exp} it gets one {@code TOKEN_EXPIRED} error and
+ * then {@code complete}, through the gateway (WebSocket and SSE) and on a direct WebSocket to orders-service,
+ * and a change committed after the expiry never reaches it (a subscriber whose token is still good gets
+ * that change: the positive control). Tokens without {@code exp} are refused.
+ */
+class TokenLifetimeTest extends GatewayTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration LIFETIME = Duration.ofSeconds(4);
+    private static final String CHANGES = "subscription { orderChanges { action cursor order { id } } }";
+
+    @Test
+    void aWebSocketSubscriptionThroughTheGatewayEndsWhenItsTokenExpires() {
+        expiresAndHearsNothingAfter(stack.gatewayUrl(), "wsexpiry");
+    }
+
+    @Test
+    void aDirectWebSocketSubscriptionAtOrdersServiceEndsWhenItsTokenExpires() {
+        expiresAndHearsNothingAfter(stack.ordersUrl(), "directexpiry");
+    }
+
+    @Test
+    void anSseSubscriptionThroughTheGatewayEndsWhenItsTokenExpires() {
+        long owner = TestData.user("sseexpiry");
+        Instant expiry = Instant.now().plus(LIFETIME);
+        try (SseClient sse = SseClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner, expiry), CHANGES, Map.of());
+             GraphQlWsClient control = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), CHANGES, Map.of())) {
+            long before = TestData.orders(owner, 1, LocalDate.of(2026, 10, 1), "UNPAID").getFirst();
+            assertThat(sse.poll(WAIT).path("data").path("orderChanges").path("order").path("id").asString())
+                    .isEqualTo(TestData.globalId("Order", before));
+            control.awaitData(1, WAIT);
+
+            JsonNode expired = sse.poll(WAIT);
+            assertThat(expired).as("one error at expiry").isNotNull();
+            assertThat(expired.path("errors").get(0).path("extensions").path("code").asString()).as(expired.toString()).isEqualTo("TOKEN_EXPIRED");
+            assertThat(Instant.now()).isAfterOrEqualTo(expiry.minusMillis(50));
+            assertThat(sse.poll(WAIT).asString()).as("then the stream ends").isEqualTo(SseClient.COMPLETE);
+
+            long after = TestData.orders(owner, 1, LocalDate.of(2026, 10, 2), "UNPAID").getFirst();
+            assertThat(control.awaitData(1, WAIT).getFirst().path("orderChanges").path("order").path("id").asString())
+                    .isEqualTo(TestData.globalId("Order", after));
+        }
+    }
+
+    @Test
+    void aTokenWithoutExpiryIsRefusedByTheGatewayAndTheSubgraphs() {
+        long owner = TestData.user("noexp");
+        String token = Tokens.withoutExpiry(owner);
+
+        Response viaGateway = gateway(token).execute("{ getOrders { id } }");
+        assertThat(viaGateway.errorCodes()).as(viaGateway.toString()).containsExactly("UNAUTHENTICATED");
+        for (URI subgraph : new URI[] {stack.ordersUrl(), stack.usersUrl()}) {
+            Response direct = new GraphQlClient(subgraph, token).execute("{ __typename }");
+            assertThat(direct.status()).as(subgraph + ": " + direct).isEqualTo(401);
+            assertThat(direct.errorCodes()).containsExactly("UNAUTHENTICATED");
+        }
+        Response control = gateway(Tokens.viewer(owner)).execute("{ me { username } }");
+        assertThat(control.data().path("me").path("username").asString()).isEqualTo(TestData.username(owner));
+    }
+
+    private void expiresAndHearsNothingAfter(URI url, String prefix) {
+        long owner = TestData.user(prefix);
+        Instant expiry = Instant.now().plus(LIFETIME);
+        try (GraphQlWsClient expiring = GraphQlWsClient.subscribe(url, Tokens.viewer(owner, expiry), CHANGES, Map.of());
+             GraphQlWsClient control = GraphQlWsClient.subscribe(url, Tokens.viewer(owner), CHANGES, Map.of())) {
+            ServiceProcess.sleep(300); // both subscribed
+            long before = TestData.orders(owner, 1, LocalDate.of(2026, 10, 3), "UNPAID").getFirst();
+            assertThat(expiring.awaitData(1, WAIT).getFirst().path("orderChanges").path("order").path("id").asString())
+                    .isEqualTo(TestData.globalId("Order", before));
+            control.awaitData(1, WAIT);
+
+            JsonNode expired = expiring.poll(WAIT);
+            assertThat(expired).as("one error at expiry").isNotNull();
+            assertThat(expired.toString()).contains("TOKEN_EXPIRED");
+            assertThat(Instant.now()).isAfterOrEqualTo(expiry.minusMillis(50));
+            if ("next".equals(expired.path("type").asString())) {
+                // A result with the error, then complete (graphql-ws' `error` message ends the operation by itself).
+                assertThat(expiring.poll(WAIT).path("type").asString()).isEqualTo("complete");
+            }
+
+            long after = TestData.orders(owner, 1, LocalDate.of(2026, 10, 4), "UNPAID").getFirst();
+            assertThat(control.awaitData(1, WAIT).getFirst().path("orderChanges").path("order").path("id").asString())
+                    .as("the change after the expiry is committed and delivered").isEqualTo(TestData.globalId("Order", after));
+            expiring.assertNothingFor(Duration.ofMillis(300));
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildSchema, parse, specifiedRules, validate, type GraphQLError, type ValidationRule } from 'graphql';
+import {
+  countAliases,
+  rootResponseKeys,
+  useAliasLimit,
+  useDepthLimit,
+  useMutationFieldLimit,
+  useTokenLimit,
+} from '../src/plugins/operation-limits.ts';
+
+const schema = buildSchema(`
+  type Query { me: User getOrders: [Order!]! }
+  type Mutation { createOrder(date: String): Order updateOrder(id: ID!): Order }
+  type Order { id: ID! user: User! }
+  type User { id: ID! orders: [Order!]! }
+`);
+
+/** The errors `plugin`'s validation rules report for `query`, as the gateway's validation would. */
+function validationErrors(plugin: any, query: string): readonly GraphQLError[] {
+  const rules: ValidationRule[] = [];
+  plugin.onValidate({ addValidationRule: (rule: ValidationRule) => rules.push(rule) });
+  return validate(schema, parse(query), [...specifiedRules, ...rules]);
+}
+
+test('an operation too deep is refused with MAX_DEPTH_EXCEEDED', () => {
+  const plugin = useDepthLimit(3);
+  assert.deepEqual(validationErrors(plugin, '{ me { orders { id } } }'), []);
+  const [error, ...more] = validationErrors(plugin, '{ me { orders { user { id } } } }');
+  assert.equal(more.length, 0);
+  assert.equal(error.extensions.code, 'MAX_DEPTH_EXCEEDED');
+  assert.equal(error.message, 'Query depth limit of 3 exceeded, found 4.');
+  const viaFragment = validationErrors(plugin, '{ me { ...F } } fragment F on User { orders { user { id } } }');
+  assert.equal(viaFragment[0]?.extensions.code, 'MAX_DEPTH_EXCEEDED');
+});
+
+test('a document of too many tokens is refused with MAX_TOKENS_EXCEEDED while it is parsed', () => {
+  let parseFn: any;
+  (useTokenLimit(10) as any).onParse({ setParseFn: (fn: unknown) => (parseFn = fn) });
+  assert.ok(parseFn('{ me { id } }'));
+  const huge = `{ ${'me { id } '.repeat(100_000)}}`;
+  assert.throws(() => parseFn(huge), (error: GraphQLError) =>
+    error.extensions.code === 'MAX_TOKENS_EXCEEDED' && error.message === 'Token limit of 10 exceeded.');
+});
+
+test('aliases are counted through fragments, each spread counting again', () => {
+  const document = parse(`{ a: me { id } ...F ...F me { b: id } }
+    fragment F on Query { c: getOrders { d: id ... on Order { e: id } } }`);
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d]] : [])));
+  const operation = document.definitions[0] as any;
+  assert.equal(countAliases(operation.selectionSet, (name) => fragments.get(name) as any), 2 + 2 * 3);
+});
+
+test('too many aliases are refused with MAX_ALIASES_EXCEEDED', () => {
+  const plugin = useAliasLimit(30);
+  const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
+  assert.deepEqual(validationErrors(plugin, aliased(30)), []);
+  const errors = validationErrors(plugin, aliased(31));
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0].extensions.code, 'MAX_ALIASES_EXCEEDED');
+  const spread = `{ ...F ...F } fragment F on Query { ${Array.from({ length: 16 }, (_, i) => `f${i}: me { id }`).join(' ')} }`;
+  assert.equal(validationErrors(plugin, spread)[0]?.extensions.code, 'MAX_ALIASES_EXCEEDED', 'a fragment spread twice counts twice');
+});
+
+test('mutation fields are counted by response key: aliases, fragments and inline fragments on Mutation', () => {
+  const document = parse(`mutation { a: createOrder { id } b: createOrder { id } ...M ... on Mutation { c: createOrder { id } } }
+    fragment M on Mutation { updateOrder(id: "x") { id } a: createOrder { id } }`);
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d]] : [])));
+  const keys = rootResponseKeys((document.definitions[0] as any).selectionSet, (name) => fragments.get(name) as any);
+  assert.deepEqual([...keys].sort(), ['a', 'b', 'c', 'updateOrder'], 'the same response key is one field, as execution merges it');
+});
+
+test('more mutation fields than MAX_MUTATION_FIELDS are refused with TOO_MANY_MUTATIONS before anything runs', () => {
+  const plugin = useMutationFieldLimit(25);
+  const mutation = (n: number) => `mutation { ${Array.from({ length: n }, (_, i) => `m${i}: createOrder { id }`).join(' ')} }`;
+  assert.deepEqual(validationErrors(plugin, mutation(25)), []);
+  const [error] = validationErrors(plugin, mutation(26));
+  assert.equal(error.extensions.code, 'TOO_MANY_MUTATIONS');
+  assert.match(error.message, /26 mutation fields; at most 25/);
+  const viaFragments = `mutation { ...A ...B } fragment A on Mutation { ${Array.from({ length: 13 }, (_, i) => `a${i}: createOrder { id }`).join(' ')} }
+    fragment B on Mutation { ${Array.from({ length: 13 }, (_, i) => `b${i}: createOrder { id }`).join(' ')} }`;
+  assert.equal(validationErrors(plugin, viaFragments)[0]?.extensions.code, 'TOO_MANY_MUTATIONS');
+  const queries = `{ ${Array.from({ length: 40 }, (_, i) => `q${i}: me { id }`).join(' ')} }`;
+  assert.deepEqual(validationErrors(plugin, queries), [], 'queries are not mutations');
+});
