@@ -4,7 +4,6 @@ import dev.ordergraph.e2e.GatewayTest;
 import dev.ordergraph.e2e.support.GraphQlClient;
 import dev.ordergraph.e2e.support.GraphQlClient.Response;
 import dev.ordergraph.e2e.support.GraphQlWsClient;
-import dev.ordergraph.e2e.support.ServiceProcess;
 import dev.ordergraph.e2e.support.SseClient;
 import dev.ordergraph.e2e.support.TestData;
 import dev.ordergraph.e2e.support.Tokens;
@@ -15,6 +14,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,9 +44,11 @@ class TokenLifetimeTest extends GatewayTest {
     @Test
     void anSseSubscriptionThroughTheGatewayEndsWhenItsTokenExpires() {
         long owner = TestData.user("sseexpiry");
-        Instant expiry = Instant.now().plus(LIFETIME);
+        int baseline = stack.activeSubscriptions();
+        Instant expiry = Instant.now().plus(LIFETIME).truncatedTo(ChronoUnit.SECONDS); // `exp` is in whole seconds
         try (SseClient sse = SseClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner, expiry), CHANGES, Map.of());
              GraphQlWsClient control = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), CHANGES, Map.of())) {
+            stack.awaitSubscriptions(baseline + 2);
             long before = TestData.orders(owner, 1, LocalDate.of(2026, 10, 1), "UNPAID").getFirst();
             assertThat(sse.poll(WAIT).path("data").path("orderChanges").path("order").path("id").asString())
                     .isEqualTo(TestData.globalId("Order", before));
@@ -82,10 +84,11 @@ class TokenLifetimeTest extends GatewayTest {
 
     private void expiresAndHearsNothingAfter(URI url, String prefix) {
         long owner = TestData.user(prefix);
-        Instant expiry = Instant.now().plus(LIFETIME);
+        int baseline = stack.activeSubscriptions();
+        Instant expiry = Instant.now().plus(LIFETIME).truncatedTo(ChronoUnit.SECONDS); // `exp` is in whole seconds
         try (GraphQlWsClient expiring = GraphQlWsClient.subscribe(url, Tokens.viewer(owner, expiry), CHANGES, Map.of());
              GraphQlWsClient control = GraphQlWsClient.subscribe(url, Tokens.viewer(owner), CHANGES, Map.of())) {
-            ServiceProcess.sleep(300); // both subscribed
+            stack.awaitSubscriptions(baseline + 2);
             long before = TestData.orders(owner, 1, LocalDate.of(2026, 10, 3), "UNPAID").getFirst();
             assertThat(expiring.awaitData(1, WAIT).getFirst().path("orderChanges").path("order").path("id").asString())
                     .isEqualTo(TestData.globalId("Order", before));

@@ -387,7 +387,7 @@ public final class Stack {
         // also call a subgraph directly (SUBGRAPH_ALLOW_UNSIGNED, for development and tests only);
         // SignedSubgraphTest runs services without that setting.
         env.put("GATEWAY_HMAC_SECRET", HMAC_SECRET);
-        env.put("SUBGRAPH_ALLOW_UNSIGNED", "true");
+        env.putIfAbsent("SUBGRAPH_ALLOW_UNSIGNED", "true");
         env.put("USERS_URL", "http://127.0.0.1:" + USERS_PORT + "/graphql");
         env.put("PGHOST", PGHOST);
         env.put("PGPORT", PGPORT);

@@ -31,8 +31,9 @@ import java.time.Duration;
  * @param batchMaxBytes     a batch closes once its changes' estimated JSON size reaches this (one
  *                          change always fits), so no message outgrows what gateways and browsers
  *                          take in one frame
- * @param cursorSecret      the key change cursors are encrypted with, the same on every replica; without
- *                          it, one derived from the HS256 token secret (see {@code ChangeCursors})
+ * @param cursorSecret      the key change cursors are encrypted with, the same on every replica
+ *                          ({@code ORDERGRAPH_CDC_CURSORSECRET}); without it, one derived from the HS256 token
+ *                          secret (see {@code ChangeCursors}); required with an issuer ({@code AUTH_JWT_ISSUER_URI})
  */
 @ConfigurationProperties("ordergraph.cdc")
 public record CdcProperties(

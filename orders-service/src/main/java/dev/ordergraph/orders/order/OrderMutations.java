@@ -13,6 +13,7 @@ import dev.ordergraph.orders.generated.types.FieldError;
 import dev.ordergraph.orders.generated.types.Order;
 import dev.ordergraph.orders.generated.types.UpdateOrderInput;
 import dev.ordergraph.orders.generated.types.UpdateOrderPayload;
+import dev.ordergraph.orders.user.UserDirectory;
 import dev.ordergraph.platform.errors.ApiException;
 import dev.ordergraph.platform.mutation.FieldProblem;
 import dev.ordergraph.platform.mutation.InputProblems;
@@ -29,7 +30,8 @@ import java.util.Map;
 /**
  * {@code createOrder}, {@code updateOrder} and {@code deleteOrder}. Permission checks run inside the
  * runner's work, on the row locked for the write, so a refused field also rolls back the rest of an
- * atomic request.
+ * atomic request. An order given to another user names one the users subgraph knows ({@link UserDirectory}):
+ * there is no foreign key across the two databases to say so.
  */
 @DgsComponent
 public class OrderMutations {
@@ -37,12 +39,16 @@ public class OrderMutations {
     private static final String ORDER = DgsConstants.ORDER.TYPE_NAME;
     private static final String USER = DgsConstants.USER.TYPE_NAME;
 
+    private static final String USER_ID = "userId";
+
     private final MutationRunner mutations;
     private final Validator validator;
+    private final UserDirectory users;
 
-    public OrderMutations(MutationRunner mutations, Validator validator) {
+    public OrderMutations(MutationRunner mutations, Validator validator, UserDirectory users) {
         this.mutations = mutations;
         this.validator = validator;
+        this.users = users;
     }
 
     @DgsMutation
@@ -50,11 +56,14 @@ public class OrderMutations {
         MutationResult<OrderRow> result = mutations.run(env, List.of(), jdbc -> {
             Viewer viewer = Viewer.required(env);
             InputProblems problems = new InputProblems();
-            Long userId = problems.globalId("userId", input.getUserId(), USER);
-            problems.validate(validator, new OrderDate(input.getDate())).throwIfAny();
+            Long userId = problems.globalId(USER_ID, input.getUserId(), USER);
+            new OrderDate(input.getDate()).checkInto(problems, validator).throwIfAny();
             long owner = userId == null ? viewer.userId() : userId;
-            if (owner != viewer.userId() && !viewer.staff()) {
-                throw ApiException.forbidden("Only staff may place an order for another user.");
+            if (owner != viewer.userId()) {
+                if (!viewer.staff()) {
+                    throw ApiException.forbidden("Only staff may place an order for another user.");
+                }
+                requireUser(owner);
             }
             return OrderWrites.insert(jdbc, input.getDate(), input.getState(), owner);
         });
@@ -72,13 +81,18 @@ public class OrderMutations {
             Viewer viewer = Viewer.required(env);
             InputProblems problems = new InputProblems();
             Long id = problems.globalId("id", input.getId(), ORDER);
-            Long userId = problems.globalId("userId", input.getUserId(), USER);
-            problems.validate(validator, new OrderDate(input.getDate()))
-                    .rejectNull(raw, "date").rejectNull(raw, "state").rejectNull(raw, "userId")
+            Long userId = problems.globalId(USER_ID, input.getUserId(), USER);
+            new OrderDate(input.getDate()).checkInto(problems, validator)
+                    .rejectNull(raw, OrderDate.FIELD).rejectNull(raw, "state").rejectNull(raw, USER_ID)
                     .throwIfAny();
             OrderRow current = changeable(jdbc, id, viewer);
-            if (userId != null && userId != current.userId() && !viewer.staff()) {
-                throw ApiException.forbidden("Only staff may move an order to another user.");
+            if (userId != null && userId != current.userId()) {
+                if (!viewer.staff()) {
+                    throw ApiException.forbidden("Only staff may move an order to another user.");
+                }
+                if (userId != viewer.userId()) {
+                    requireUser(userId);
+                }
             }
             return OrderWrites.update(jdbc, id, input.getDate(), input.getState(), userId);
         });
@@ -107,6 +121,13 @@ public class OrderMutations {
                 .errors(toGraphQl(result.errors()))
                 .clientMutationId(input.getClientMutationId())
                 .build();
+    }
+
+    /** A field error on {@code userId} unless the users subgraph knows this user; {@code SERVICE_UNAVAILABLE} when it cannot say. */
+    private void requireUser(long userId) {
+        if (!users.exists(userId)) {
+            throw InvalidInput.of(USER_ID, "there is no user with this ID");
+        }
     }
 
     /** The order, locked; a field error when there is none, {@code FORBIDDEN} when it is not the viewer's to change. */

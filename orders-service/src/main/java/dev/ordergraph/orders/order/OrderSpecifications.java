@@ -6,6 +6,8 @@ import dev.ordergraph.platform.relay.GlobalId;
 import dev.ordergraph.platform.security.Viewer;
 import org.springframework.data.jpa.domain.Specification;
 
+import java.time.LocalDate;
+
 /** The WHERE clauses of order queries, combined per request. */
 final class OrderSpecifications {
 
@@ -33,10 +35,12 @@ final class OrderSpecifications {
             spec = spec.and(ownedBy(GlobalId.decode(filter.getUserId(), "User")));
         }
         if (filter.getDateFrom() != null) {
-            spec = spec.and((root, query, cb) -> cb.greaterThanOrEqualTo(root.get("date"), filter.getDateFrom()));
+            LocalDate from = OrderDates.requireInRange(filter.getDateFrom(), "dateFrom");
+            spec = spec.and((root, query, cb) -> cb.greaterThanOrEqualTo(root.get("date"), from));
         }
         if (filter.getDateTo() != null) {
-            spec = spec.and((root, query, cb) -> cb.lessThanOrEqualTo(root.get("date"), filter.getDateTo()));
+            LocalDate to = OrderDates.requireInRange(filter.getDateTo(), "dateTo");
+            spec = spec.and((root, query, cb) -> cb.lessThanOrEqualTo(root.get("date"), to));
         }
         return spec;
     }

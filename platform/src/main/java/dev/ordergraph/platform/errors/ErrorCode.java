@@ -18,6 +18,11 @@ public enum ErrorCode {
     /** A subscriber that fell too far behind and was cut off. */
     SLOW_CONSUMER,
     /**
+     * The token a subscription runs under expired: the subscription ended at that moment. Renew the token
+     * and subscribe again with {@code after:} the last cursor received.
+     */
+    TOKEN_EXPIRED,
+    /**
      * The service cannot reach its database right now (restarting, failing over, out of connections):
      * nothing was done; retry with backoff, and resume subscriptions with {@code after}.
      */

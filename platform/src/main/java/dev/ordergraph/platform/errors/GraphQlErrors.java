@@ -71,7 +71,7 @@ public final class GraphQlErrors {
 
     static ErrorType errorType(ErrorCode code) {
         return switch (code) {
-            case UNAUTHENTICATED -> ErrorType.UNAUTHORIZED;
+            case UNAUTHENTICATED, TOKEN_EXPIRED -> ErrorType.UNAUTHORIZED;
             case FORBIDDEN -> ErrorType.FORBIDDEN;
             case NOT_FOUND -> ErrorType.NOT_FOUND;
             case BAD_USER_INPUT, CURSOR_EXPIRED, SLOW_CONSUMER -> ErrorType.BAD_REQUEST;

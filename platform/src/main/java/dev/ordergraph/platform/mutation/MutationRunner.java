@@ -12,7 +12,9 @@ import java.util.function.Function;
  * Runs the work of one mutation field in a transaction: the request's shared one when mutations are
  * atomic, its own otherwise. Invalid input and violated unique constraints end as field errors in
  * the payload; anything else (e.g. {@code FORBIDDEN}) stays a GraphQL error. Either way, in an atomic
- * request nothing of it is saved, and the fields after it are not run.
+ * request nothing of it is saved, and the fields after it are not run. The rules every mutation shares
+ * ({@link ClientMutationId}) are checked here, once for all of them, and reported with the field's own
+ * problems.
  */
 public class MutationRunner {
 
@@ -24,7 +26,8 @@ public class MutationRunner {
         this.properties = properties;
     }
 
-    public <T> MutationResult<T> run(DataFetchingEnvironment env, List<UniqueField> uniqueFields, Function<JdbcClient, T> work) {
+    public <T> MutationResult<T> run(DataFetchingEnvironment env, List<UniqueField> uniqueFields, Function<JdbcClient, T> fieldWork) {
+        Function<JdbcClient, T> work = withSharedRules(env, fieldWork);
         if (!properties.atomic()) {
             return runAlone(uniqueFields, work);
         }
@@ -50,6 +53,25 @@ public class MutationRunner {
         } catch (RuntimeException e) {
             return failure(e, uniqueFields); // closing the transaction rolled it back
         }
+    }
+
+    /**
+     * {@code work}, failing with the shared rules' problems too: after the field's own checks, so the client
+     * learns them all at once; whatever the work wrote is then rolled back with the rest.
+     */
+    private <T> Function<JdbcClient, T> withSharedRules(DataFetchingEnvironment env, Function<JdbcClient, T> work) {
+        FieldProblem problem = ClientMutationId.problem(env, properties.clientMutationIdMaxLength());
+        if (problem == null) {
+            return work;
+        }
+        return jdbc -> {
+            try {
+                work.apply(jdbc);
+            } catch (InvalidInput invalid) {
+                throw invalid.and(problem);
+            }
+            throw new InvalidInput(List.of(problem));
+        };
     }
 
     /** Problems with the input become the payload's errors; anything else is rethrown. */

@@ -1,6 +1,7 @@
 package dev.ordergraph.platform.security;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * How bearer tokens are checked.
@@ -9,15 +10,29 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                     blank means the documented development secret
  * @param jwtIssuerUri an OpenID issuer whose JWKS signs the tokens (RS256), for production
  *                     ({@code AUTH_JWT_ISSUER_URI}); when set, it wins over the secret
+ * @param jwtAudience  when set, a token must name it in {@code aud} ({@code AUTH_JWT_AUDIENCE}): a token the
+ *                     issuer minted for another service is refused here
+ * @param requireExp   whether a token without {@code exp} is refused ({@code AUTH_JWT_REQUIRE_EXP}); a token
+ *                     that never expires would keep a subscription open for ever
  */
 @ConfigurationProperties("ordergraph.auth")
-public record AuthProperties(String jwtSecret, String jwtIssuerUri) {
+public record AuthProperties(String jwtSecret, String jwtIssuerUri, String jwtAudience,
+                             @DefaultValue("true") boolean requireExp) {
 
     /** Public on purpose: anyone can mint tokens with it, so it is refused in the {@code prod} profile. */
     public static final String DEV_SECRET = "ordergraph-dev-secret-not-for-production-0123456789";
 
+    /** HS256 with {@code jwtSecret} and the defaults for the rest. */
+    public static AuthProperties withSecret(String jwtSecret) {
+        return new AuthProperties(jwtSecret, null, null, true);
+    }
+
     public boolean usesIssuer() {
         return jwtIssuerUri != null && !jwtIssuerUri.isBlank();
+    }
+
+    public boolean checksAudience() {
+        return jwtAudience != null && !jwtAudience.isBlank();
     }
 
     public String effectiveSecret() {

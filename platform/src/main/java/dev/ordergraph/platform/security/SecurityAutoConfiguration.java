@@ -4,17 +4,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoders;
-import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -26,6 +25,9 @@ import java.nio.charset.StandardCharsets;
  * or an issuer's JWKS). {@code /graphql} itself admits anonymous requests: which fields need a viewer
  * is decided per field, so an anonymous {@code user(id)} still works while {@code orders} answers
  * {@code UNAUTHENTICATED}. A token that is present but invalid is always refused.
+ * <p>
+ * Health and metrics live on the management port ({@code management.server.port}), which only operators and
+ * probes reach; the public port serves {@code /graphql} and nothing of {@code /actuator}.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(AuthProperties.class)
@@ -40,7 +42,9 @@ public class SecurityAutoConfiguration {
                 .csrf(csrf -> csrf.disable()) // bearer tokens only, no cookies: CSRF does not apply
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/graphql", "/graphql/**", "/actuator/**", "/error").permitAll()
+                        // Matches on the management port only, once it differs from the public one.
+                        .requestMatchers(EndpointRequest.toAnyEndpoint()).permitAll()
+                        .requestMatchers("/graphql", "/graphql/**", "/error").permitAll()
                         .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
                         .anyRequest().denyAll())
                 .oauth2ResourceServer(rs -> rs.jwt(jwt -> {}).authenticationEntryPoint(entryPoint))
@@ -52,8 +56,7 @@ public class SecurityAutoConfiguration {
     JwtDecoder jwtDecoder(AuthProperties properties, Environment environment) {
         if (properties.usesIssuer()) {
             NimbusJwtDecoder decoder = JwtDecoders.fromIssuerLocation(properties.jwtIssuerUri());
-            decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-                    JwtValidators.createDefaultWithIssuer(properties.jwtIssuerUri()), new UserIdSubjectValidator()));
+            decoder.setJwtValidator(TokenValidation.of(properties));
             return decoder;
         }
         String secret = properties.effectiveSecret();
@@ -70,7 +73,7 @@ public class SecurityAutoConfiguration {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(new SecretKeySpec(key, "HmacSHA256"))
                 .macAlgorithm(MacAlgorithm.HS256)
                 .build();
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(), new UserIdSubjectValidator()));
+        decoder.setJwtValidator(TokenValidation.of(properties));
         return decoder;
     }
 

@@ -16,16 +16,19 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import reactor.core.publisher.Mono;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Puts the {@link Viewer} into the GraphQL context of each request.
+ * Puts the {@link Viewer} into the GraphQL context of each request, and ends each subscription when the
+ * token it runs under expires ({@link TokenLifetime}).
  * <ul>
- *   <li>HTTP: Spring Security's resource server has already verified the bearer token (or answered 401).</li>
+ *   <li>HTTP (and SSE): Spring Security's resource server has already verified the bearer token (or answered 401).</li>
  *   <li>WebSocket, a client's own connection: the token comes in the {@code connection_init} payload as
  *   {@code Authorization} (either case) and is verified once per connection with the same decoder; an
- *   invalid token closes the connection with 4401, as graphql-ws defines.</li>
+ *   invalid token closes the connection with 4401, as graphql-ws defines. Once that token has expired, the
+ *   connection's subscriptions have ended and a new request on it is refused with {@code UNAUTHENTICATED}.</li>
  *   <li>WebSocket, a connection the gateway shares between its clients: {@code connection_init} carries
  *   no token, and each subscription carries its client's in {@code extensions.authorization}, verified
  *   per subscription. A subscription whose token is invalid is refused alone with {@code UNAUTHENTICATED}
@@ -34,32 +37,49 @@ import java.util.Map;
  */
 public class ViewerInterceptor implements WebSocketGraphQlInterceptor {
 
-    private static final String VIEWER = Viewer.class.getName();
+    private static final String IDENTITY = Identity.class.getName();
     /** A request's own token, in its {@code extensions} (the gateway's subscriptions on a shared connection). */
     private static final String AUTHORIZATION = "authorization";
 
     private final JwtDecoder jwtDecoder;
+    private final TokenLifetime lifetime;
 
     public ViewerInterceptor(JwtDecoder jwtDecoder) {
+        this(jwtDecoder, new TokenLifetime());
+    }
+
+    ViewerInterceptor(JwtDecoder jwtDecoder, TokenLifetime lifetime) {
         this.jwtDecoder = jwtDecoder;
+        this.lifetime = lifetime;
+    }
+
+    /** The viewer of a verified token, and when the token expires ({@code null}: never). */
+    private record Identity(Viewer viewer, Instant expiresAt) {
+
+        static Identity of(Jwt jwt) {
+            return new Identity(Viewer.fromJwt(jwt), jwt.getExpiresAt());
+        }
     }
 
     @Override
     public Mono<WebGraphQlResponse> intercept(WebGraphQlRequest request, Chain chain) {
-        Viewer viewer;
+        Identity identity;
         if (request instanceof WebSocketGraphQlRequest ws) {
             Object own = ws.getExtensions().get(AUTHORIZATION);
             if (own == null) {
-                viewer = (Viewer) ws.getSessionInfo().getAttributes().get(VIEWER);
+                identity = (Identity) ws.getSessionInfo().getAttributes().get(IDENTITY);
+                if (identity != null && lifetime.hasPassed(identity.expiresAt())) {
+                    return Mono.just(unauthenticated(request)); // the connection's token has expired since connection_init
+                }
             } else {
                 try {
-                    viewer = decode(own);
+                    identity = decode(own);
                 } catch (JwtException | IllegalArgumentException e) {
                     return Mono.just(unauthenticated(request)); // this request only; the connection serves on
                 }
             }
         } else {
-            viewer = fromSecurityContext();
+            identity = fromSecurityContext();
         }
         if (request.getExtensions().containsKey(AUTHORIZATION)) {
             // Read (or, over HTTP, not ours to read): execution need not carry it. The request's own
@@ -68,11 +88,14 @@ public class ViewerInterceptor implements WebSocketGraphQlInterceptor {
             rest.remove(AUTHORIZATION);
             request.configureExecutionInput((input, builder) -> builder.extensions(rest).build());
         }
-        if (viewer != null) {
-            request.configureExecutionInput((input, builder) ->
-                    builder.graphQLContext(context -> context.put(Viewer.class, viewer)).build());
+        if (identity == null) {
+            return chain.next(request);
         }
-        return chain.next(request);
+        Viewer viewer = identity.viewer();
+        request.configureExecutionInput((input, builder) ->
+                builder.graphQLContext(context -> context.put(Viewer.class, viewer)).build());
+        Instant expiresAt = identity.expiresAt();
+        return expiresAt == null ? chain.next(request) : chain.next(request).map(response -> lifetime.limit(response, expiresAt));
     }
 
     private static WebGraphQlResponse unauthenticated(WebGraphQlRequest request) {
@@ -89,23 +112,23 @@ public class ViewerInterceptor implements WebSocketGraphQlInterceptor {
             return Mono.empty(); // a shared connection: each subscription brings its own token
         }
         try {
-            sessionInfo.getAttributes().put(VIEWER, decode(value));
+            sessionInfo.getAttributes().put(IDENTITY, decode(value));
             return Mono.empty();
         } catch (JwtException | IllegalArgumentException e) {
             return Mono.error(e);
         }
     }
 
-    /** The viewer of an {@code Authorization} value, {@code Bearer <token>}; throws unless it is one with a valid token. */
-    private Viewer decode(Object authorization) {
+    /** The identity in an {@code Authorization} value, {@code Bearer <token>}; throws unless it is one with a valid token. */
+    private Identity decode(Object authorization) {
         if (!(authorization instanceof String header) || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new IllegalArgumentException("Authorization must be \"Bearer <token>\"");
         }
-        return Viewer.fromJwt(jwtDecoder.decode(header.substring(7).trim()));
+        return Identity.of(jwtDecoder.decode(header.substring(7).trim()));
     }
 
-    private static Viewer fromSecurityContext() {
+    private static Identity fromSecurityContext() {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
-        return auth != null && auth.getPrincipal() instanceof Jwt jwt ? Viewer.fromJwt(jwt) : null;
+        return auth != null && auth.getPrincipal() instanceof Jwt jwt ? Identity.of(jwt) : null;
     }
 }

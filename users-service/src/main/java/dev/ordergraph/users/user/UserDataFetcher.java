@@ -47,8 +47,10 @@ public class UserDataFetcher {
         return viewer == null ? CompletableFuture.completedFuture(null) : loader(env).load(viewer.userId());
     }
 
+    /** Signed-in viewers only: a public list would hand anyone every username, page after page. */
     @DgsQuery
-    public UserConnection users(@InputArgument Integer first, @InputArgument String after) {
+    public UserConnection users(@InputArgument Integer first, @InputArgument String after, DgsDataFetchingEnvironment env) {
+        Viewer.required(env);
         int size = Cursor.pageSize(first, MAX_PAGE);
         long afterId = after == null ? 0 : Cursor.longKey(Cursor.decode(after, CURSOR_KIND, 1).getFirst());
         List<UserEntity> rows = users.findByIdGreaterThanOrderByIdAsc(afterId, Limit.of(size + 1));

@@ -3,6 +3,7 @@ package dev.ordergraph.orders.changes.graphql;
 import dev.ordergraph.orders.changes.CdcProperties;
 import dev.ordergraph.orders.changes.capture.ChangePosition;
 import dev.ordergraph.platform.errors.ApiException;
+import dev.ordergraph.platform.errors.RefusedConfiguration;
 import dev.ordergraph.platform.security.AuthProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,9 +56,14 @@ public class ChangeCursors {
     public ChangeCursors(CdcProperties cdc, AuthProperties auth) {
         String secret = cdc.cursorSecret();
         if (secret == null || secret.isBlank()) {
-            // Replicas that sign tokens with one HS256 secret share it already; with an issuer's JWKS there is none.
+            if (auth.usesIssuer()) {
+                // With an issuer's JWKS there is no shared secret to derive one from, and the development secret is public.
+                throw new RefusedConfiguration("ORDERGRAPH_CDC_CURSORSECRET is not set. With AUTH_JWT_ISSUER_URI there is no shared "
+                        + "token secret to derive the change cursors' key from.", "Set ORDERGRAPH_CDC_CURSORSECRET, the same on every replica.");
+            }
+            // Replicas that sign tokens with one HS256 secret share it already.
             secret = auth.effectiveSecret();
-            if (auth.usesIssuer() || secret.equals(AuthProperties.DEV_SECRET)) {
+            if (secret.equals(AuthProperties.DEV_SECRET)) {
                 log.warn("Change cursors are encrypted with a key derived from the development secret: "
                         + "set ORDERGRAPH_CDC_CURSORSECRET (the same on every replica) in production");
             }

@@ -1,10 +1,12 @@
 package dev.ordergraph.orders.changes.graphql;
 
+import dev.ordergraph.orders.order.OrderDates;
 import dev.ordergraph.orders.order.OrderRow;
 import dev.ordergraph.orders.generated.DgsConstants;
 import dev.ordergraph.orders.generated.types.OrderFilter;
 import dev.ordergraph.platform.relay.GlobalId;
 
+import java.time.LocalDate;
 import java.util.function.Predicate;
 
 /** {@link OrderFilter} evaluated in memory on a row image, the way the query's WHERE clause does in SQL. */
@@ -26,10 +28,12 @@ final class OrderRowFilter {
             predicate = predicate.and(row -> row.userId() == userId);
         }
         if (filter.getDateFrom() != null) {
-            predicate = predicate.and(row -> !row.date().isBefore(filter.getDateFrom()));
+            LocalDate from = OrderDates.requireInRange(filter.getDateFrom(), "dateFrom"); // as the query refuses it
+            predicate = predicate.and(row -> !row.date().isBefore(from));
         }
         if (filter.getDateTo() != null) {
-            predicate = predicate.and(row -> !row.date().isAfter(filter.getDateTo()));
+            LocalDate to = OrderDates.requireInRange(filter.getDateTo(), "dateTo");
+            predicate = predicate.and(row -> !row.date().isAfter(to));
         }
         return predicate;
     }

@@ -1,11 +1,19 @@
 package dev.ordergraph.orders.changes.graphql;
 
+import dev.ordergraph.orders.changes.CdcProperties;
 import dev.ordergraph.orders.changes.capture.ChangePosition;
 import dev.ordergraph.platform.errors.ApiException;
 import dev.ordergraph.platform.errors.ErrorCode;
+import dev.ordergraph.platform.security.AuthProperties;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,9 +28,55 @@ class ChangeCursorsTest {
 
         assertThat(ChangeViewTest.cursors("shared").of(POSITION)).isEqualTo(cursor); // another replica
         assertThat(ChangeViewTest.cursors("shared").parse(cursor)).isEqualTo(POSITION);
-        assertThat(new String(Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.ISO_8859_1))
-                .doesNotContain("4000000123", "changes");
         assertThat(ChangeViewTest.cursors("shared").of(new ChangePosition(4_000_000_123L, 0x1_2345_6789L, 4))).isNotEqualTo(cursor);
+    }
+
+    @Test
+    void neitherKindOfCursorHoldsThePositionInClear() {
+        ChangeCursors cursors = ChangeViewTest.cursors("shared");
+        for (String cursor : new String[]{cursors.of(POSITION), cursors.fresh(POSITION)}) {
+            byte[] sealed = Base64.getUrlDecoder().decode(cursor);
+
+            // The position as it is encoded before sealing, whole and field by field: none of it is in the cursor.
+            assertThat(sealed).hasSize(12 + CLEAR.length + 16); // nonce, ciphertext, tag
+            for (byte[] clear : new byte[][]{CLEAR, Arrays.copyOfRange(CLEAR, 0, 8), Arrays.copyOfRange(CLEAR, 8, 16),
+                    Arrays.copyOfRange(CLEAR, 4, 12), Arrays.copyOfRange(CLEAR, 12, 20)}) {
+                assertThat(indexOf(sealed, clear)).as(HexFormat.of().formatHex(clear)).isEqualTo(-1);
+            }
+            assertThat(Arrays.copyOfRange(sealed, 12, 12 + CLEAR.length)).isNotEqualTo(CLEAR);
+            assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain("4000000123");
+        }
+    }
+
+    @Test
+    void withAnIssuerCursorsNeedASecretOfTheirOwn() {
+        AuthProperties issuer = new AuthProperties(null, "https://id.example.com", null, true);
+
+        assertThatThrownBy(() -> new ChangeCursors(cdc(null), issuer))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("ORDERGRAPH_CDC_CURSORSECRET");
+        assertThatThrownBy(() -> new ChangeCursors(cdc(" "), issuer)).isInstanceOf(IllegalStateException.class);
+        assertThat(new ChangeCursors(cdc("own-secret"), issuer).parse(new ChangeCursors(cdc("own-secret"), issuer).of(POSITION)))
+                .isEqualTo(POSITION);
+        // HS256: derived from the token secret, as before.
+        assertThat(new ChangeCursors(cdc(null), AuthProperties.withSecret(null)).of(POSITION)).isNotBlank();
+    }
+
+    /** The position as ChangeCursors encodes it before sealing: transaction id, log position, ordinal. */
+    private static final byte[] CLEAR = ByteBuffer.allocate(20)
+            .putLong(POSITION.txId()).putLong(POSITION.lsn()).putInt(POSITION.ordinal()).array();
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static CdcProperties cdc(String cursorSecret) {
+        return new CdcProperties(true, "s", "p", Duration.ofMillis(10), Duration.ofSeconds(10), "t", 100, 100,
+                Duration.ofSeconds(2), Duration.ofMillis(200), 1000, DataSize.ofKilobytes(512), cursorSecret);
     }
 
     @Test

@@ -24,7 +24,7 @@ class ChangeViewTest {
     static ChangeCursors cursors(String secret) {
         var cdc = new dev.ordergraph.orders.changes.CdcProperties(true, "s", "p", java.time.Duration.ofMillis(10), java.time.Duration.ofSeconds(10),
                 "t", 100, 100, java.time.Duration.ofSeconds(2), java.time.Duration.ofMillis(200), 1000, org.springframework.util.unit.DataSize.ofKilobytes(512), secret);
-        return new ChangeCursors(cdc, new dev.ordergraph.platform.security.AuthProperties(null, null));
+        return new ChangeCursors(cdc, dev.ordergraph.platform.security.AuthProperties.withSecret(null));
     }
 
     private static OrderRow row(long owner, OrderState state) {
