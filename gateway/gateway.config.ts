@@ -6,9 +6,9 @@ import { defineConfig } from '@graphql-hive/gateway';
 import { corsFor } from './src/cors.ts';
 import { unifiedGraphHandler } from './src/unified-graph.ts';
 import { readSettings } from './src/environment.ts';
-import { useBatchedChangeStream } from './src/plugins/batched-change-stream.ts';
+import { type BatchBudget, useBatchedChangeStream, usePacedCostlyStreams } from './src/plugins/batched-change-stream.ts';
 import { useEntityCache } from './src/plugins/entity-cache.ts';
-import { useOperationCost } from './src/plugins/operation-cost.ts';
+import { estimateCost, useOperationCost } from './src/plugins/operation-cost.ts';
 import { useAliasLimit, useDepthLimit, useMutationFieldLimit, useTokenLimit } from './src/plugins/operation-limits.ts';
 import { useRequestSizeLimit } from './src/plugins/request-size-limit.ts';
 import { useSharedSubscriptions, type SharingStats } from './src/plugins/shared-subscriptions.ts';
@@ -27,6 +27,12 @@ import { useViewerScope } from './src/plugins/viewer-scope.ts';
 import { limitWebSocketMessages } from './src/websocket-limits.ts';
 
 const settings = readSettings();
+/** Costly subscriptions get smaller batches, paced: src/plugins/batched-change-stream.ts. */
+const batchBudget: BatchBudget = {
+  budget: settings.subscriptionBatchBudget,
+  maxBatch: settings.operationCost.subscriptionMaxBatch,
+  costOf: (schema, document, operationName, variables) => estimateCost(schema, document, operationName, variables, settings.operationCost),
+};
 const sharing: SharingStats = { consumers: 0, streams: 0 };
 
 // One size limit for HTTP bodies and WebSocket messages; before the CLI makes its WebSocket server.
@@ -84,10 +90,11 @@ export const gatewayConfig = defineConfig({
     useViewerScope(settings.auth),
     useOperationCost(settings.operationCost), // before any subgraph call
     useSubscriptionAuthorization(settings.subscriptionUpstreamConnections),
+    usePacedCostlyStreams(batchBudget), // before sharing: paces the subgraph's stream itself
     ...(settings.sharedSubscriptions.enabled
       ? [useSharedSubscriptions({ maxQueued: settings.sharedSubscriptions.maxQueued, stats: sharing })]
       : []),
-    useBatchedChangeStream(), // after sharing: subscribers share batches and unroll them each
+    useBatchedChangeStream(batchBudget), // after sharing: subscribers share batches and unroll them each
     useEntityCache({ subgraphs: ['users'], ...settings.entityCache }),
     useSubscriptionLimits(settings.subscriptionLimits), // after the others: counts what clients asked for
     useTokenExpiry(), // after sharing and the caps: ends each client's own consumer at its token's exp

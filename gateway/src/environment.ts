@@ -44,6 +44,8 @@ export interface Settings {
   sharedSubscriptions: { enabled: boolean; maxQueued: number };
   /** WebSocket connections to each subgraph that all clients' subscriptions share (each carries its token). */
   subscriptionUpstreamConnections: number;
+  /** The most objects one batch of a subscription's changes should build at the gateway; heavier selections get smaller batches. */
+  subscriptionBatchBudget: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -130,5 +132,6 @@ export function readSettings(env: Env = process.env, configDir = dirname(dirname
       maxQueued: positiveInt(env, 'SUBSCRIPTION_MAX_QUEUED', 20000),
     },
     subscriptionUpstreamConnections: positiveInt(env, 'SUBSCRIPTION_UPSTREAM_CONNECTIONS', 8),
+    subscriptionBatchBudget: positiveInt(env, 'SUBSCRIPTION_BATCH_BUDGET', 5000),
   };
 }

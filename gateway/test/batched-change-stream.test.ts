@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GraphQLError, parse, print } from 'graphql';
-import { batchedDocument, unbatch, unbatched, useBatchedChangeStream } from '../src/plugins/batched-change-stream.ts';
+import { batchSizeWithin, batchedDocument, paced, unbatch, unbatched, useBatchedChangeStream, withMaxChanges } from '../src/plugins/batched-change-stream.ts';
+
+/** A budget whose price is given per test: `cost` objects for a full batch of 1,000. */
+const budget = (cost: number) => ({ budget: 5000, maxBatch: 1000, costOf: () => cost });
 
 test('orderChanges is executed as orderChangeBatches with the selection under changes', () => {
   const document = parse(`subscription Live($f: OrderFilter, $after: String) {
@@ -46,7 +49,7 @@ test('a result without changes passes as one result', () => {
 });
 
 test('the subscription is unrolled change by change', async () => {
-  const plugin = useBatchedChangeStream() as any;
+  const plugin = useBatchedChangeStream(budget(3000)) as any;
   let subscribeFn: any;
   let sentDocument: any;
   plugin.onSubscribe({
@@ -82,4 +85,78 @@ test('a client that leaves a quiet stream releases it at once, not at the next b
   await stream.return!();
   assert.equal(released, true);
   assert.equal((await waiting).done, true);
+});
+
+test('a cheap selection keeps full batches; a costly one asks for batches within the budget', () => {
+  assert.equal(batchSizeWithin(5000, 3000, 1000), undefined);
+  assert.equal(batchSizeWithin(5000, 44_000, 1000), 113);
+  assert.equal(batchSizeWithin(5000, 50_000_000, 1000), 1, 'never fewer than one change');
+});
+
+test('maxChanges is set on the batched field, and a smaller one of the client is kept', () => {
+  const plain = parse('subscription($f: OrderFilter) { orderChangeBatches(filter: $f) { cursor } }');
+  assert.match(print(withMaxChanges(plain, undefined, {}, 113)), /orderChangeBatches\(filter: \$f, maxChanges: 113\)/);
+  const own = parse('subscription($m: Int) { orderChangeBatches(maxChanges: $m) { cursor } }');
+  assert.match(print(withMaxChanges(own, undefined, { m: 20 }, 113)), /maxChanges: 20\)/);
+  assert.match(print(withMaxChanges(own, undefined, { m: 500 }, 113)), /maxChanges: 113\)/);
+  const other = parse('subscription { orderChanged(id: "x") { cursor } }');
+  assert.equal(withMaxChanges(other, undefined, {}, 10), other);
+});
+
+test('a costly per-change subscription is executed in smaller batches', async () => {
+  const plugin = useBatchedChangeStream(budget(44_000)) as any;
+  let subscribeFn: any;
+  let sentDocument: any;
+  plugin.onSubscribe({
+    args: { document: parse('subscription { orderChanges { cursor } }') },
+    subscribeFn: async (args: any) => {
+      sentDocument = args.document;
+      return (async function* () {})();
+    },
+    setSubscribeFn: (fn: any) => (subscribeFn = fn),
+  });
+  for await (const _ of await subscribeFn({})) { /* none */ }
+  assert.match(print(sentDocument), /orderChanges: orderChangeBatches\(maxChanges: 113\)/);
+});
+
+test('a long batch is handed out with turns for the event loop in between', async () => {
+  const changes = Array.from({ length: 2000 }, (_, i) => ({ cursor: String(i) }));
+  const source = (async function* () { yield { data: { orderChanges: { changes } } }; })();
+  let turns = 0;
+  let counting = true;
+  const tick = () => { if (counting) { turns++; setImmediate(tick); } };
+  setImmediate(tick);
+  let count = 0;
+  for await (const _ of unbatched(source, 'orderChanges')) {
+    count++;
+    const until = performance.now() + 0.01; // a little work per change, as a send is
+    while (performance.now() < until) { /* busy */ }
+  }
+  counting = false;
+  assert.equal(count, 2000);
+  assert.ok(turns >= 2, `the event loop had ${turns} turns while 2,000 changes were handed out`);
+});
+
+test('a costly stream pauses after a batch of several changes, never after a lone change', async () => {
+  const batches = [
+    { data: { orderChanges: { changes: [{ cursor: '1' }, { cursor: '2' }] } } },
+    { data: { orderChanges: { changes: [{ cursor: '3' }] } } },
+    { data: { orderChanges: { changes: [{ cursor: '4' }] } } },
+  ];
+  let at = 0;
+  const source: AsyncIterator<any> = {
+    async next() {
+      const until = performance.now() + 20; // executing a batch: 20 ms of work
+      while (performance.now() < until) { /* busy */ }
+      return at < batches.length ? { value: batches[at++], done: false } : { value: undefined, done: true };
+    },
+  };
+  const stream = paced(source);
+  await stream.next();
+  let started = performance.now();
+  await stream.next(); // after the two-change batch: a pause about as long as it took
+  assert.ok(performance.now() - started >= 35, `paused ${performance.now() - started} ms`);
+  started = performance.now();
+  await stream.next(); // after a lone change: none
+  assert.ok(performance.now() - started < 35, `paused ${performance.now() - started} ms`);
 });

@@ -60,6 +60,7 @@ class BystanderBenchmark {
             // Probe orders are PAID already, so the UPDATE below changes exactly ROWS rows.
             Probes.awaitLive(List.of(subscriber), () -> TestData.orders(owner, 1, java.time.LocalDate.of(2029, 3, 2), "PAID").getFirst());
 
+            openLoop(bystanderClient, Duration.ofSeconds(5), null); // warm-up: the first requests plan and compile
             long[] quiet = openLoop(bystanderClient, Duration.ofSeconds(5), null);
             long rssBefore = stack.gateway.rssMiB();
             AtomicLong rssPeak = new AtomicLong(rssBefore);

@@ -74,7 +74,14 @@ public final class Stack {
         env.put("AUTH_JWT_SECRET", JWT_SECRET);
         env.put("GATEWAY_HMAC_SECRET", HMAC_SECRET);
         env.putAll(settings);
-        return new ServiceProcess(name, List.of("node", "node_modules/@graphql-hive/gateway/dist/bin.js", "supergraph"),
+        List<String> command = new java.util.ArrayList<>(List.of("node"));
+        // For profiling a benchmark, e.g. -De2e.gatewayNodeOptions="--cpu-prof --cpu-prof-dir=/tmp/prof".
+        String nodeOptions = System.getProperty("e2e.gatewayNodeOptions", "");
+        if (!nodeOptions.isBlank()) {
+            command.addAll(List.of(nodeOptions.trim().split("\\s+")));
+        }
+        command.addAll(List.of("node_modules/@graphql-hive/gateway/dist/bin.js", "supergraph"));
+        return new ServiceProcess(name, command,
                 root.resolve("gateway"), env, URI.create("http://127.0.0.1:" + port + "/healthcheck"), logs);
     }
 

@@ -157,11 +157,12 @@ public class ChangeFeed implements SmartLifecycle {
 
     /**
      * Opens a subscription that sends what has accumulated for it, in batches within the configured
-     * bounds ({@code bytes} estimates a delivery's size); otherwise as {@link #subscribe}.
+     * bounds, or fewer changes when {@code maxChanges} asks for less ({@code bytes} estimates a
+     * delivery's size); otherwise as {@link #subscribe}.
      */
     public <D> Flux<List<D>> subscribeBatches(Route route, ChangePosition after, Function<SequencedChange, D> view,
-                                               ToLongFunction<D> bytes) {
-        var packing = new Packing.Batches<Sent<D>>(properties.batchMaxChanges(), properties.batchMaxBytes().toBytes(),
+                                               ToLongFunction<D> bytes, int maxChanges) {
+        var packing = new Packing.Batches<Sent<D>>(Math.min(maxChanges, properties.batchMaxChanges()), properties.batchMaxBytes().toBytes(),
                 sent -> bytes.applyAsLong(sent.delivery()));
         return open(route, after, timed(view), packing).map(batch -> batch.stream().map(Sent::delivery).toList());
     }

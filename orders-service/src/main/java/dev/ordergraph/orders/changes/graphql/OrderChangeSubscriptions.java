@@ -76,10 +76,14 @@ public class OrderChangeSubscriptions {
      */
     @DgsSubscription
     public Publisher<OrderChangeBatch> orderChangeBatches(@InputArgument OrderFilter filter, @InputArgument String after,
-                                                          DgsDataFetchingEnvironment env) {
+                                                          @InputArgument Integer maxChanges, DgsDataFetchingEnvironment env) {
         Viewer viewer = Viewer.required(env);
+        if (maxChanges != null && maxChanges < 1) {
+            throw new ApiException(ErrorCode.BAD_USER_INPUT, "maxChanges must be at least 1.");
+        }
         return feed.subscribeBatches(routeOf(viewer, filter), cursors.parse(after),
-                        new ChangeView(viewer, OrderRowFilter.of(filter), cursors), ChangeView.Delivery::estimatedBytes)
+                        new ChangeView(viewer, OrderRowFilter.of(filter), cursors), ChangeView.Delivery::estimatedBytes,
+                        maxChanges == null ? Integer.MAX_VALUE : maxChanges)
                 .map(OrderChangeSubscriptions::batch);
     }
 

@@ -24,7 +24,27 @@ class ChangeBatchesTest {
     }
 
     private static Flux<List<Long>> batches(ChangeFeed feed, Route route, ChangePosition after) {
-        return feed.subscribeBatches(route, after, Changes.ORDER_ID, id -> 200);
+        return batches(feed, route, after, Integer.MAX_VALUE);
+    }
+
+    private static Flux<List<Long>> batches(ChangeFeed feed, Route route, ChangePosition after, int maxChanges) {
+        return feed.subscribeBatches(route, after, Changes.ORDER_ID, id -> 200, maxChanges);
+    }
+
+    @Test
+    void aSubscriberMayAskForSmallerBatchesThanTheBoundButNeverLarger() {
+        ChangeFeed feed = feed(100, DataSize.ofMegabytes(1));
+        ChangePosition start = inserts(0, 1, 1).getFirst().position();
+        feed.publish(inserts(0, 1, 1));
+        feed.publish(inserts(1, 250, 1));
+
+        StepVerifier.create(batches(feed, ALL, start, 30), 0)
+                .thenRequest(1).assertNext(batch -> assertThat(batch).hasSize(30).first().isEqualTo(1L))
+                .thenRequest(1).assertNext(batch -> assertThat(batch).hasSize(30).first().isEqualTo(31L))
+                .thenCancel().verify(Duration.ofSeconds(5));
+        StepVerifier.create(batches(feed, ALL, start, 5_000), 0)
+                .thenRequest(1).assertNext(batch -> assertThat(batch).hasSize(100))
+                .thenCancel().verify(Duration.ofSeconds(5));
     }
 
     @Test
