@@ -152,3 +152,14 @@ test('the plugin refuses above MAX_COST with COST_ESTIMATED_TOO_EXPENSIVE, queri
     c: orders(first: 100) { edges { node { user { orders(first: 100) { edges { node { id } } } } } } } }`).errors[0].extensions.code,
     'COST_ESTIMATED_TOO_EXPENSIVE');
 });
+
+test('a fan-out of fragments is priced without walking every spread', () => {
+  const fragments = [];
+  for (let level = 1; level < 6; level++) {
+    fragments.push(`fragment F${level} on Query { ${Array(190).fill(`...F${level + 1}`).join(' ')} }`);
+  }
+  fragments.push('fragment F6 on Query { me { id } }');
+  const started = performance.now();
+  assert.equal(cost(`query { ...F1 } ${fragments.join(' ')}`), 190 ** 5);
+  assert.ok(performance.now() - started < 200, `took ${performance.now() - started} ms`);
+});

@@ -84,3 +84,23 @@ test('more mutation fields than MAX_MUTATION_FIELDS are refused with TOO_MANY_MU
   const queries = `{ ${Array.from({ length: 40 }, (_, i) => `q${i}: me { id }`).join(' ')} }`;
   assert.deepEqual(validationErrors(plugin, queries), [], 'queries are not mutations');
 });
+
+/** `query { ...F1 }` where each of `levels` fragments spreads the next `width` times: small text, a huge tree. */
+function fanOut(levels: number, width: number, leaf: string) {
+  const fragments = [];
+  for (let level = 1; level < levels; level++) {
+    fragments.push(`fragment F${level} on Query { ${Array(width).fill(`...F${level + 1}`).join(' ')} }`);
+  }
+  fragments.push(`fragment F${levels} on Query { ${leaf} }`);
+  return parse(`query { ...F1 } ${fragments.join(' ')}`);
+}
+
+test('fragments spread from fragments are counted without walking every spread', () => {
+  const document = fanOut(6, 190, 'a: me { id }');
+  const operation = document.definitions[0] as any;
+  const fragment = (name: string) => document.definitions.find((d: any) => d.kind === 'FragmentDefinition' && d.name.value === name) as any;
+  const started = performance.now();
+  assert.equal(countAliases(operation.selectionSet, fragment), 190 ** 5);
+  assert.deepEqual([...rootResponseKeys(operation.selectionSet, fragment)], ['a']);
+  assert.ok(performance.now() - started < 200, `took ${performance.now() - started} ms`);
+});

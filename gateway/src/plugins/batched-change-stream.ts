@@ -3,6 +3,7 @@ import {
   GraphQLError,
   Kind,
   getOperationAST,
+  visit,
   type DocumentNode,
   type ExecutionResult,
   type FieldNode,
@@ -70,20 +71,18 @@ export function batchedDocument(document: DocumentNode, operationName?: string |
 const capped = new WeakMap<DocumentNode, Map<number, DocumentNode>>();
 
 /**
- * The document with its batched root field (`orderChangeBatches`) asking for at most `maxChanges`
- * changes per batch: the client's own `maxChanges`, when smaller, is kept. The document as it is when
- * it has no such field.
+ * The document with its batched root field (`orderChangeBatches`) asking for at most `limit` changes per
+ * batch, whatever the client asked: the batch size is the gateway's to choose, since its price
+ * (operation-cost.ts) and its stretch of the event loop depend on it, and a client asking for batches of
+ * one would bring back an execution and an entity fetch per change. The document as it is when it has
+ * no such field.
  */
-export function withMaxChanges(document: DocumentNode, operationName: string | null | undefined,
-                               variables: Record<string, unknown> | null | undefined, maxChanges: number): DocumentNode {
+export function withMaxChanges(document: DocumentNode, operationName: string | null | undefined, limit: number): DocumentNode {
   const operation = getOperationAST(document, operationName);
   const batchedFields = new Set(Object.values(BATCHED));
   const field = operation?.operation === 'subscription' && operation.selectionSet.selections.length === 1
     ? operation.selectionSet.selections[0] : undefined;
   if (!operation || field?.kind !== Kind.FIELD || !batchedFields.has(field.name.value)) return document;
-  const own = field.arguments?.find((a) => a.name.value === MAX_CHANGES)?.value;
-  const asked = own?.kind === Kind.INT ? Number(own.value) : own?.kind === Kind.VARIABLE ? Number(variables?.[own.name.value]) : NaN;
-  const limit = Number.isInteger(asked) && asked >= 1 ? Math.min(asked, maxChanges) : maxChanges;
   let byLimit = capped.get(document);
   if (!byLimit) capped.set(document, (byLimit = new Map()));
   const cached = byLimit.get(limit);
@@ -97,7 +96,15 @@ export function withMaxChanges(document: DocumentNode, operationName: string | n
     ...field,
     arguments: [...(field.arguments ?? []).filter((a) => a.name.value !== MAX_CHANGES), argument],
   };
-  const rewrittenOperation: OperationDefinitionNode = { ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections: [replaced] } };
+  const selectionSet = { kind: Kind.SELECTION_SET as const, selections: [replaced] };
+  // A variable that only the client's maxChanges used goes too (the subgraph refuses unused variables).
+  const used = new Set<string>();
+  visit(selectionSet, { Variable: (node) => { used.add(node.name.value); } });
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) visit(definition, { Variable: (node) => { used.add(node.name.value); } });
+  }
+  const variableDefinitions = operation.variableDefinitions?.filter((v) => used.has(v.variable.name.value));
+  const rewrittenOperation: OperationDefinitionNode = { ...operation, variableDefinitions, selectionSet };
   const result = { ...document, definitions: document.definitions.map((d) => (d === operation ? rewrittenOperation : d)) };
   if (byLimit.size < 64) byLimit.set(limit, result);
   return result;
@@ -252,13 +259,12 @@ export const usePacedCostlyStreams = (batches: BatchBudget): GatewayPlugin => ({
  */
 export const useBatchedChangeStream = (batches: BatchBudget): GatewayPlugin => ({
   onSubscribe({ args, subscribeFn, setSubscribeFn }) {
-    const variables = args.variableValues as Record<string, unknown> | null | undefined;
     const batched = batchedDocument(args.document, args.operationName);
-    const maxChanges = cappedBatchSize(batches, args);
-    const cap = (document: DocumentNode) =>
-      maxChanges === undefined ? document : withMaxChanges(document, args.operationName, variables, maxChanges);
+    // Always set, not only when capped: the price assumes at most `maxBatch` changes a batch, whatever
+    // orders-service's own bound is.
+    const maxChanges = cappedBatchSize(batches, args) ?? batches.maxBatch;
+    const cap = (document: DocumentNode) => withMaxChanges(document, args.operationName, maxChanges);
     if (!batched) {
-      if (maxChanges === undefined) return;
       const document = cap(args.document);
       if (document !== args.document) setSubscribeFn((subscribeArgs) => subscribeFn({ ...subscribeArgs, document }));
       return;

@@ -143,6 +143,8 @@ export function estimateCost(
     return introspection.get(`${parent.name}.${name}`);
   };
 
+  const fragmentCosts = new Map<string, number>();
+  const spreading = new Set<string>();
   const cost = (selectionSet: SelectionSetNode, parent: GraphQLNamedType, times: number, listSize: number | undefined): number => {
     let total = 0;
     for (const selection of selectionSet.selections) {
@@ -157,11 +159,26 @@ export function estimateCost(
         const named = getNamedType(field.type);
         if (isCompositeType(named)) total += count;
         if (selection.selectionSet) total += cost(selection.selectionSet, named, count, isListType(type) ? undefined : own);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const condition = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        if (condition) total += cost(selection.selectionSet, condition, times, listSize);
       } else {
-        const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
-        if (!fragment) continue;
-        const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
-        if (condition) total += cost(fragment.selectionSet, condition, times, listSize);
+        // A named fragment's cost is worked out once per place it can appear and scaled (the estimate is
+        // linear in `times`): spreads of spreads multiply, and walking them again at every spread let a
+        // 2,000-token document take minutes of the event loop.
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        const condition = fragment && (fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent);
+        if (!fragment || !condition || spreading.has(name)) continue; // a cycle: refused by validation anyway
+        const key = `${name}\n${parent.name}\n${listSize}`;
+        let unit = fragmentCosts.get(key);
+        if (unit === undefined) {
+          spreading.add(name);
+          unit = cost(fragment.selectionSet, condition, 1, listSize);
+          spreading.delete(name);
+          fragmentCosts.set(key, unit);
+        }
+        total += times * unit;
       }
       if (total > Number.MAX_SAFE_INTEGER) return total;
     }

@@ -53,42 +53,54 @@ export const useTokenLimit = (n: number): GatewayPlugin =>
 
 type Fragments = (name: string) => FragmentDefinitionNode | null | undefined;
 
-/** The aliases in `selectionSet`, those of the fragments it spreads included (each time it spreads them). */
-export function countAliases(selectionSet: SelectionSetNode, fragment: Fragments, spreading: Set<string> = new Set()): number {
+/**
+ * The aliases in `selectionSet`, those of the fragments it spreads included (each time it spreads them).
+ * A fragment's own count is worked out once (`memo`): spreads of spreads multiply, and walking them again
+ * at every spread let a 2,000-token document take minutes of the event loop.
+ */
+export function countAliases(selectionSet: SelectionSetNode, fragment: Fragments, memo: Map<string, number> = new Map(),
+                             spreading: Set<string> = new Set()): number {
   let count = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       if (selection.alias) count++;
-      if (selection.selectionSet) count += countAliases(selection.selectionSet, fragment, spreading);
+      if (selection.selectionSet) count += countAliases(selection.selectionSet, fragment, memo, spreading);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      count += countAliases(selection.selectionSet, fragment, spreading);
+      count += countAliases(selection.selectionSet, fragment, memo, spreading);
     } else {
       const name = selection.name.value;
       const definition = fragment(name);
       if (!definition || spreading.has(name)) continue; // a cycle: refused by validation anyway
-      spreading.add(name);
-      count += countAliases(definition.selectionSet, fragment, spreading);
-      spreading.delete(name);
+      let own = memo.get(name);
+      if (own === undefined) {
+        spreading.add(name);
+        own = countAliases(definition.selectionSet, fragment, memo, spreading);
+        spreading.delete(name);
+        memo.set(name, own);
+      }
+      count += own;
     }
   }
   return count;
 }
 
-/** The response keys (alias, else name) of a root selection set, fragments on the root type included. */
+/**
+ * The response keys (alias, else name) of a root selection set, fragments on the root type included.
+ * Each fragment is read once: spreading it again adds no key.
+ */
 export function rootResponseKeys(selectionSet: SelectionSetNode, fragment: Fragments, keys: Set<string> = new Set(),
-                                 spreading: Set<string> = new Set()): Set<string> {
+                                 visited: Set<string> = new Set()): Set<string> {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       keys.add(selection.alias?.value ?? selection.name.value);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      rootResponseKeys(selection.selectionSet, fragment, keys, spreading);
+      rootResponseKeys(selection.selectionSet, fragment, keys, visited);
     } else {
       const name = selection.name.value;
       const definition = fragment(name);
-      if (!definition || spreading.has(name)) continue;
-      spreading.add(name);
-      rootResponseKeys(definition.selectionSet, fragment, keys, spreading);
-      spreading.delete(name);
+      if (!definition || visited.has(name)) continue;
+      visited.add(name);
+      rootResponseKeys(definition.selectionSet, fragment, keys, visited);
     }
   }
   return keys;

@@ -83,13 +83,19 @@ class PermissionsTest extends GatewayTest {
                 assertThat(response.status()).as(sub + " at " + url + ": " + response).isEqualTo(401);
                 assertThat(response.errorCodes()).as(response.toString()).containsExactly("UNAUTHENTICATED");
             }
-            try (var client = dev.ordergraph.e2e.support.GraphQlWsClient.subscribe(stack.ordersUrl(), Tokens.withSubject(sub),
-                    "subscription { orderChanges { cursor } }", Map.of())) {
-                // Spring closes with 4401; now and then the close frame is lost in the server's abort (1006).
-                assertThat(client.closeCode(java.time.Duration.ofSeconds(10))).as(sub).isIn(4401, 1006);
-                JsonNode message = client.poll(java.time.Duration.ofMillis(200));
-                assertThat(message == null ? "" : message.path("type").asString()).as("no event: " + message).isNotEqualTo("next");
+            // Spring closes with 4401; now and then the client sees the TCP connection end before the close
+            // frame (1006). No event either way; a close without the frame is tried again, up to three times.
+            Integer code = null;
+            for (int attempt = 0; attempt < 3 && (code == null || code != 4401); attempt++) {
+                try (var client = dev.ordergraph.e2e.support.GraphQlWsClient.subscribe(stack.ordersUrl(), Tokens.withSubject(sub),
+                        "subscription { orderChanges { cursor } }", Map.of())) {
+                    code = client.closeCode(java.time.Duration.ofSeconds(10));
+                    assertThat(code).as(sub).isIn(4401, 1006);
+                    JsonNode message = client.poll(java.time.Duration.ofMillis(200));
+                    assertThat(message == null ? "" : message.path("type").asString()).as("no event: " + message).isNotEqualTo("next");
+                }
             }
+            assertThat(code).as(sub + ": closed with graphql-ws' Unauthorized").isEqualTo(4401);
         }
     }
 }

@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext
 class SubscriptionTrustTest {
 
-    static final String SECRET = "subscription-trust-test-secret";
+    static final String SECRET = "subscription-trust-test-secret-0123456789";
     private static final String SUBSCRIPTION = "subscription { orderChanges { cursor } }";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext
 class TrustBoundaryTest {
 
-    static final String SECRET = "trust-boundary-test-secret";
+    static final String SECRET = "trust-boundary-test-secret-0123456789abc";
     private static final String QUERY = "query($id: ID!) { user(id: $id) { id } }";
     private static final Map<String, Object> VARIABLES = Map.of("id", "VXNlcjox");
     private static final JsonMapper JSON = JsonMapper.builder().build();

@@ -148,12 +148,13 @@ class TypedClientTest extends GatewayTest {
         java.util.concurrent.atomic.AtomicInteger minted = new java.util.concurrent.atomic.AtomicInteger();
         java.util.function.Supplier<String> tokens = new java.util.function.Supplier<>() {
             private String token;
-            private java.time.Instant expiry = java.time.Instant.MIN;
+            private java.time.Instant expiry = java.time.Instant.EPOCH;
 
             @Override
             public synchronized String get() {
-                if (java.time.Instant.now().isAfter(expiry.minusMillis(500))) {
-                    expiry = java.time.Instant.now().plusSeconds(4);
+                if (java.time.Instant.now().isAfter(expiry.minusMillis(1000))) {
+                    // `exp` is in whole seconds: the token expires at the second, renewed a second before.
+                    expiry = java.time.Instant.now().plusSeconds(5).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
                     token = Tokens.viewer(owner, expiry);
                     minted.incrementAndGet();
                 }
@@ -161,11 +162,13 @@ class TypedClientTest extends GatewayTest {
             }
         };
         BlockingQueue<OrderChange> received = new LinkedBlockingQueue<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
         int baseline = stack.activeSubscriptions();
         try (OrderGraphClient client = OrderGraphClient.connect(stack.gatewayUrl(), tokens)) {
-            Disposable live = client.liveOrderChanges(null, null, Duration.ofSeconds(1)).subscribe(received::add);
+            Disposable live = client.liveOrderChanges(null, null, Duration.ofSeconds(1)).subscribe(received::add, failed::set);
             try {
-                stack.awaitSubscriptions(baseline + 1);
+                stack.awaitSubscriptions(active -> active >= baseline + 1 || failed.get() != null, "at least " + (baseline + 1));
+                assertThat(failed.get()).as("the live stream").isNull();
                 long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
                 int updates = 0;
                 while (System.nanoTime() < end) {
@@ -179,6 +182,7 @@ class TypedClientTest extends GatewayTest {
                     assertThat(change.getOrder().getState()).as("change %d in order", i + 1).isEqualTo(i % 2 == 0 ? OrderState.PAID : OrderState.UNPAID);
                 }
                 assertThat(received.poll(1, TimeUnit.SECONDS)).as("no change twice").isNull();
+                assertThat(failed.get()).as("the live stream").isNull();
                 assertThat(minted.get()).as("tokens minted across the expiries").isGreaterThanOrEqualTo(3);
             } finally {
                 live.dispose();

@@ -51,13 +51,13 @@ class SseSubscriptionsTest extends GatewayTest {
         long owner = TestData.user("ssecap");
         String token = Tokens.viewer(owner);
         List<SseClient> open = new ArrayList<>();
+        long before = upstreamSubscriptions();
         try (GraphQlWsClient ws = GraphQlWsClient.subscribe(url, token, CHANGES, Map.of())) {
             for (int i = 1; i < PER_VIEWER; i++) {
                 open.add(SseClient.subscribe(url, token, "subscription { orderChanges(filter: {state: PAID}) { action } }", Map.of()));
             }
             assertThat(open).allSatisfy(sse -> assertThat(sse.status()).isEqualTo(200));
-            // The cap is counted once the stream has been set up; let the three settle.
-            ServiceProcess.sleep(500);
+            awaitUpstream(before + 2); // the WebSocket one, and the two identical SSE ones sharing a stream
 
             try (SseClient past = SseClient.subscribe(url, token, CHANGES, Map.of())) {
                 JsonNode refused = past.poll(WAIT);
@@ -67,8 +67,7 @@ class SseSubscriptionsTest extends GatewayTest {
 
             // A place given back is a place to take again, and the ones still open are served.
             open.removeFirst().close();
-            ServiceProcess.sleep(500);
-            try (SseClient again = SseClient.subscribe(url, token, CHANGES, Map.of())) {
+            try (SseClient again = subscribeOnceAPlaceIsFree(token)) {
                 long id = TestData.orders(owner, 1, LocalDate.of(2026, 9, 9), "UNPAID").getFirst();
                 JsonNode event = again.poll(WAIT);
                 assertThat(event).as("the new stream is served").isNotNull();
@@ -101,6 +100,22 @@ class SseSubscriptionsTest extends GatewayTest {
             long next = TestData.orders(owner, 1, LocalDate.of(2026, 9, 11), "UNPAID").getFirst();
             JsonNode event = second.poll(WAIT);
             assertThat(orderId(event)).as("the other client's stream goes on: " + event).isEqualTo(TestData.globalId("Order", next));
+        }
+    }
+
+    /** Subscribes as soon as the gateway has seen a client leave (it learns of an SSE abort a moment later). */
+    private SseClient subscribeOnceAPlaceIsFree(String token) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (;;) {
+            SseClient sse = SseClient.subscribe(url, token, CHANGES, Map.of());
+            JsonNode first = sse.poll(Duration.ofMillis(300));
+            if (first == null) {
+                return sse; // open, waiting for changes
+            }
+            sse.close();
+            assertThat(first.toString()).as("only the cap refuses it").contains("TOO_MANY_SUBSCRIPTIONS");
+            assertThat(System.nanoTime()).as("a place is given back").isLessThan(deadline);
+            ServiceProcess.sleep(100);
         }
     }
 

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @OrdersSliceTest
 class OrderRulesTest {
 
-    private static final String SECRET = "orders-slice-test-secret";
+    private static final String SECRET = "orders-slice-test-secret-0123456789abcdef";
     private static final long STAFF = 1;
     private static final long CUSTOMER = 2;
     private static final long UNKNOWN = 99;

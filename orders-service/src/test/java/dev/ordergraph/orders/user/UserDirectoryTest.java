@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class UserDirectoryTest {
 
-    private static final String SECRET = "directory-test-secret";
+    private static final String SECRET = "directory-test-secret-0123456789abcdef";
 
     private final UsersStub users;
 

@@ -19,7 +19,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record GatewayProperties(String hmacSecret, @DefaultValue("false") boolean allowUnsigned,
                                 @DefaultValue("2000") int maxRepresentations) {
 
+    /** Read as the gateway reads it: trimmed (a secret file's trailing newline is no part of the secret), blank as none. */
+    public GatewayProperties {
+        hmacSecret = hmacSecret == null || hmacSecret.isBlank() ? null : hmacSecret.trim();
+    }
+
     public boolean hasSecret() {
-        return hmacSecret != null && !hmacSecret.isBlank();
+        return hmacSecret != null;
     }
 }

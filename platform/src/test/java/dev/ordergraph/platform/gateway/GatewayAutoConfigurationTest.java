@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class GatewayAutoConfigurationTest {
 
+    private static final String SECRET = "a-gateway-secret-of-at-least-32-bytes-0123";
+
     private final ApplicationContextRunner context = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(GatewayAutoConfiguration.class));
 
@@ -19,8 +21,23 @@ class GatewayAutoConfigurationTest {
 
         context.withPropertyValues("ordergraph.gateway.allow-unsigned=true").run(started ->
                 assertThat(started).hasNotFailed().hasSingleBean(SignedRequestInterceptor.class));
-        context.withPropertyValues("ordergraph.gateway.hmac-secret=s3cret").run(started ->
+        context.withPropertyValues("ordergraph.gateway.hmac-secret=" + SECRET).run(started ->
                 assertThat(started).hasNotFailed().hasSingleBean(SignedRequestInterceptor.class).hasSingleBean(RepresentationsLimit.class));
+    }
+
+    @Test
+    void aSecretIsReadTrimmedAndMustBeAsLongAsTheGatewayWantsIt() {
+        context.withPropertyValues("ordergraph.gateway.hmac-secret=" + SECRET + "\n").run(started ->
+                assertThat(started.getBean(GatewayProperties.class).hmacSecret()).isEqualTo(SECRET));
+        context.withPropertyValues("ordergraph.gateway.hmac-secret=s3cret").run(started ->
+                assertThat(started).hasFailed().getFailure().rootCause().hasMessageContaining("shorter than 32 bytes"));
+    }
+
+    @Test
+    void theProdProfileRefusesUnsignedRequests() {
+        context.withPropertyValues("ordergraph.gateway.allow-unsigned=true", "ordergraph.gateway.hmac-secret=" + SECRET,
+                        "spring.profiles.active=prod")
+                .run(started -> assertThat(started).hasFailed().getFailure().rootCause().hasMessageContaining("prod profile"));
     }
 
     @Test
