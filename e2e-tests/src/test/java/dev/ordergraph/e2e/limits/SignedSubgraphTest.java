@@ -69,6 +69,13 @@ class SignedSubgraphTest extends GatewayTest {
         assertThat(throughGateway.data().path("me").path("username").asString()).isEqualTo(TestData.username(owner));
         assertThat(throughGateway.data().path("user").path("username").asString()).isEqualTo(TestData.username(owner));
 
+        // Signed with the gateways' secret (as a gateway would), a direct request is served: the signature is
+        // what the subgraph trusts, computed over the query and variables as Hive Gateway computes it.
+        Response signed = new GraphQlClient(strictUsersUrl, token).executeSigned(Stack.HMAC_SECRET,
+                "query($id: ID!) { user(id: $id) { username } }", Map.of("id", TestData.globalId("User", owner)));
+        assertThat(signed.errors().isEmpty()).as(signed.toString()).isTrue();
+        assertThat(signed.data().path("user").path("username").asString()).isEqualTo(TestData.username(owner));
+
         for (String directToken : new String[] {token, null}) {
             Response direct = new GraphQlClient(strictUsersUrl, directToken).execute("{ me { username } }");
             assertThat(direct.errorCodes()).as(direct.toString()).containsExactly("FORBIDDEN");

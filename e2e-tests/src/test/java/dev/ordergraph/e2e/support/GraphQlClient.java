@@ -59,6 +59,19 @@ public final class GraphQlClient {
         return post(JSON.writeValueAsString(body));
     }
 
+    /**
+     * As {@link #execute(String, Map)}, signed as a gateway signs what it sends a subgraph (Hive Gateway's
+     * {@code hmacSignature}, with {@code secret}).
+     */
+    public Response executeSigned(String secret, String query, Map<String, ?> variables) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("query", query);
+        body.put("variables", variables);
+        body.put("extensions", Map.of(dev.ordergraph.platform.gateway.GatewaySignature.EXTENSION,
+                dev.ordergraph.platform.gateway.GatewaySignature.sign(secret, query, variables)));
+        return post(JSON.writeValueAsString(body));
+    }
+
     /** A named operation from {@code src/test/resources/graphql/<name>.graphql}. */
     public Response operation(String name, Map<String, ?> variables) {
         return execute(Operations.load(name), variables);
