@@ -34,19 +34,15 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A typed client of the ordergraph supergraph, through the gateway. Requests are built with the DGS codegen
@@ -84,7 +80,6 @@ public final class OrderGraphClient implements AutoCloseable {
     /** A renewed token the gateway finds expired sooner than this is not renewed again (no loop). */
     private static final Duration MIN_TOKEN_LIFETIME = Duration.ofSeconds(1);
 
-    private static final Pattern EXP_CLAIM = Pattern.compile("\"exp\"\\s*:\\s*(\\d+)");
 
     private final URI webSocketUrl;
     private final Supplier<String> tokens;
@@ -312,17 +307,7 @@ public final class OrderGraphClient implements AutoCloseable {
 
     /** Whether {@code token} is a JWT whose {@code exp} has passed (not verified: the gateway does that). */
     static boolean expiredByClaim(String token) {
-        String[] parts = token.split("\\.");
-        if (parts.length != 3) {
-            return false;
-        }
-        try {
-            String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
-            Matcher exp = EXP_CLAIM.matcher(claims);
-            return exp.find() && Long.parseLong(exp.group(1)) <= Instant.now().getEpochSecond();
-        } catch (IllegalArgumentException e) { // not base64url, or an exp beyond long
-            return false;
-        }
+        return TokenClaims.expiry(token).stream().anyMatch(exp -> exp <= Instant.now().getEpochSecond());
     }
 
     private <T> T execute(GraphQLQuery query, BaseProjectionNode projection, Class<T> type) {

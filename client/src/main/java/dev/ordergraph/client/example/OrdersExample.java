@@ -1,6 +1,7 @@
 package dev.ordergraph.client.example;
 
 import dev.ordergraph.client.OrderGraphClient;
+import dev.ordergraph.client.TokenClaims;
 import dev.ordergraph.client.generated.types.Order;
 import dev.ordergraph.client.generated.types.OrderChange;
 import dev.ordergraph.client.generated.types.OrderConnection;
@@ -14,16 +15,14 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Lists the viewer's orders, subscribes to their changes from where the list was read (nothing committed
@@ -137,8 +136,6 @@ public final class OrdersExample {
      */
     static final class CommandTokens implements Supplier<String> {
 
-        private static final Pattern EXP = Pattern.compile("\"exp\"\\s*:\\s*(\\d+)");
-        private static final Pattern IAT = Pattern.compile("\"iat\"\\s*:\\s*(\\d+)");
         private static final long MARGIN_SECONDS = 30;
 
         private final String command;
@@ -175,23 +172,13 @@ public final class OrdersExample {
         }
 
         private static boolean dueForRenewal(String token) {
-            String[] parts = token.split("\\.");
-            if (parts.length != 3) {
+            OptionalLong expiry = TokenClaims.expiry(token);
+            if (expiry.isEmpty()) {
                 return false;
             }
-            try {
-                String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
-                Matcher exp = EXP.matcher(claims);
-                if (!exp.find()) {
-                    return false;
-                }
-                long expiry = Long.parseLong(exp.group(1));
-                Matcher iat = IAT.matcher(claims);
-                long margin = iat.find() ? Math.min(MARGIN_SECONDS, (expiry - Long.parseLong(iat.group(1))) / 10) : MARGIN_SECONDS;
-                return Instant.now().getEpochSecond() >= expiry - margin;
-            } catch (IllegalArgumentException e) {
-                return false;
-            }
+            OptionalLong issuedAt = TokenClaims.issuedAt(token);
+            long margin = issuedAt.isPresent() ? Math.min(MARGIN_SECONDS, (expiry.getAsLong() - issuedAt.getAsLong()) / 10) : MARGIN_SECONDS;
+            return Instant.now().getEpochSecond() >= expiry.getAsLong() - margin;
         }
     }
 
