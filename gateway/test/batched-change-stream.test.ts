@@ -48,25 +48,34 @@ test('a result without changes passes as one result', () => {
   assert.equal(results[0].errors?.[0].extensions.code, 'SLOW_CONSUMER');
 });
 
-test('the subscription is unrolled change by change', async () => {
-  const plugin = useBatchedChangeStream(budget(3000)) as any;
+/**
+ * Subscribes to `query` through the plugin with `cost` as the price of a full batch; the "subgraph" yields
+ * `batches`. Returns the document sent upstream and the per-change results the client got.
+ */
+async function subscribeThrough(cost: number, query: string, batches: any[]) {
+  const plugin = useBatchedChangeStream(budget(cost)) as any;
   let subscribeFn: any;
   let sentDocument: any;
   plugin.onSubscribe({
-    args: { document: parse('subscription { orderChanges { cursor } }') },
+    args: { document: parse(query) },
     subscribeFn: async (args: any) => {
       sentDocument = args.document;
-      return (async function* () {
-        yield { data: { orderChanges: { changes: [{ cursor: '1' }, { cursor: '2' }] } } };
-        yield { data: { orderChanges: { changes: [{ cursor: '3' }] } } };
-      })();
+      return (async function* () { yield* batches; })();
     },
     setSubscribeFn: (fn: any) => (subscribeFn = fn),
   });
-  const cursors: string[] = [];
-  for await (const result of await subscribeFn({})) cursors.push(result.data.orderChanges.cursor);
-  assert.deepEqual(cursors, ['1', '2', '3']);
-  assert.match(print(sentDocument), /orderChangeBatches\(maxChanges: 1000\)/, 'a cheap selection gets full batches, bounded by the price');
+  const results: any[] = [];
+  for await (const result of await subscribeFn({})) results.push(result);
+  return { sent: print(sentDocument), results };
+}
+
+test('the subscription is unrolled change by change', async () => {
+  const { sent, results } = await subscribeThrough(3000, 'subscription { orderChanges { cursor } }', [
+    { data: { orderChanges: { changes: [{ cursor: '1' }, { cursor: '2' }] } } },
+    { data: { orderChanges: { changes: [{ cursor: '3' }] } } },
+  ]);
+  assert.deepEqual(results.map((r) => r.data.orderChanges.cursor), ['1', '2', '3']);
+  assert.match(sent, /orderChangeBatches\(maxChanges: 1000\)/, 'a cheap selection gets full batches, bounded by the price');
 });
 
 test('a client that leaves a quiet stream releases it at once, not at the next batch', async () => {
@@ -105,19 +114,8 @@ test('maxChanges is set on the batched field, replacing what the client asked', 
 });
 
 test('a costly per-change subscription is executed in smaller batches', async () => {
-  const plugin = useBatchedChangeStream(budget(44_000)) as any;
-  let subscribeFn: any;
-  let sentDocument: any;
-  plugin.onSubscribe({
-    args: { document: parse('subscription { orderChanges { cursor } }') },
-    subscribeFn: async (args: any) => {
-      sentDocument = args.document;
-      return (async function* () {})();
-    },
-    setSubscribeFn: (fn: any) => (subscribeFn = fn),
-  });
-  for await (const _ of await subscribeFn({})) { /* none */ }
-  assert.match(print(sentDocument), /orderChanges: orderChangeBatches\(maxChanges: 113\)/);
+  const { sent } = await subscribeThrough(44_000, 'subscription { orderChanges { cursor } }', []);
+  assert.match(sent, /orderChanges: orderChangeBatches\(maxChanges: 113\)/);
 });
 
 test('a long batch is handed out with turns for the event loop in between', async () => {
