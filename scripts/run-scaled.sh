@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the system as it runs when it outgrows one process (README, "Scaling out"): a Kafka broker
+# Runs the system as it runs when it outgrows one process (docs/operations.md, "Scaling out"): a Kafka broker
 # (single-node KRaft on localhost:9092, from Apache Kafka's jars: scripts/kafka.sh), users-service
 # (:8081), two orders-service replicas (:8082 and :8083) that elect one reader of the replication slot
 # and both serve every change from the topic, a gateway in front of each (:4000 -> :8082, :4001 -> :8083),

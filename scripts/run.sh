@@ -16,7 +16,7 @@ trap stop EXIT INT TERM
 export SPRING_PROFILES_ACTIVE="${SPRING_PROFILES_ACTIVE:-dev}"
 private_subgraphs
 export ORDERS_URL="${ORDERS_URL:-http://127.0.0.1:${ORDERS_PORT:-8082}/graphql}"
-# A heap that fits the measured need (README, "Memory"); JAVA_OPTS replaces it.
+# A heap that fits the measured need (docs/operations.md, "Memory"); JAVA_OPTS replaces it.
 export JAVA_OPTS="${JAVA_OPTS:--Xmx512m}"
 for service in users orders; do
   # The first run after a build also builds the service's start-up cache (scripts/aot-cache.sh).
