@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse, type ExecutionResult } from 'graphql';
-import { changesIn, sharingKey, useSharedSubscriptions, type SharingStats } from '../src/plugins/shared-subscriptions.ts';
+import { changesIn } from '../src/orders-subscriptions.ts';
+import { sharingKey, useSharedSubscriptions, type SharingStats } from '../src/plugins/shared-subscriptions.ts';
 
 const CHANGES = parse('subscription($f: OrderFilter, $after: String) { orderChanges(filter: $f, after: $after) { cursor } }');
 

@@ -1,24 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'graphql';
+import { useSubscriptionAuthorization } from '../src/plugins/subscription-authorization.ts';
 import {
-  clientAuthorization,
   interruptedResult,
   MAX_UPSTREAM_SUBSCRIBE_CHARS,
   oversizedSubscription,
   subscriptionsOverWebSocket,
   upstreamErrorsResult,
   upstreamLane,
-  useSubscriptionAuthorization,
-} from '../src/plugins/subscription-authorization.ts';
-
-test('a WebSocket client token wins over the upgrade request header, in either casing', () => {
-  const request = new Request('http://gw/graphql', { headers: { authorization: 'Bearer header' } });
-  assert.equal(clientAuthorization({ connectionParams: { Authorization: 'Bearer payload' } }, request), 'Bearer payload');
-  assert.equal(clientAuthorization({ connectionParams: { authorization: 'Bearer lower' } }, request), 'Bearer lower');
-  assert.equal(clientAuthorization({}, request), 'Bearer header');
-  assert.equal(clientAuthorization({}), undefined);
-});
+} from '../src/upstream-subscriptions.ts';
 
 test('an upstream error message keeps its code instead of becoming "Unexpected error."', () => {
   const relayed = upstreamErrorsResult([{ message: 'behind', extensions: { code: 'SLOW_CONSUMER' } }]);
