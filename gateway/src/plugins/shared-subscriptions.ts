@@ -176,6 +176,11 @@ export function sharingKey(document: DocumentNode, operationName: string | null 
   return `${scope}\n${operationName ?? ''}\n${text}\n${JSON.stringify(variables ?? {})}`;
 }
 
+/** `args` without the AbortSignal that ties an execution to its request. */
+function withoutSignal<T extends object>(args: T): T & { signal?: undefined } {
+  return { ...args, signal: undefined };
+}
+
 /**
  * Subscribers with the same operation, variables and viewer scope share one upstream subscription and
  * one execution of each event, as Cosmo Router groups them: one change to 1,000 staff dashboards is
@@ -241,8 +246,9 @@ export const useSharedSubscriptions = (options: { maxQueued: number; stats?: Sha
       const key = sharingKey(args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined, scope);
       if (!key) return;
       const expires = tokenExpiry(args.contextValue) ?? Number.POSITIVE_INFINITY;
-      // Detached from the opener's request: see above.
-      setSubscribeFn((subscribeArgs) => join(key, expires, () => subscribeFn({ ...subscribeArgs, signal: undefined })));
+      // Detached from the opener's request: see above. (Hive's executor reads the `signal` that
+      // graphql-js 16's ExecutionArgs does not declare.)
+      setSubscribeFn((subscribeArgs) => join(key, expires, () => subscribeFn(withoutSignal(subscribeArgs))));
     },
   };
 };

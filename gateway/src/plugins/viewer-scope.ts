@@ -92,7 +92,9 @@ export const useViewerScope = (auth: { secret: string; issuer?: string; audience
   });
   return {
     onPluginInit({ addPlugin }) {
-      addPlugin(jwt as GatewayPlugin);
+      // A GatewayPlugin's onRequest is typed for the gateway's server context, Yoga's addPlugin for the
+      // bare one; the gateway passes its own, so the plugin gets what it is typed for.
+      addPlugin(jwt as Parameters<typeof addPlugin>[0]);
     },
     onContextBuilding() {
       // After every plugin has built its part of the context, the JWT plugin's `jwt` included.
