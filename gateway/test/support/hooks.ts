@@ -45,3 +45,37 @@ export function streamOf(subscribed: Subscribed): AsyncIterableIterator<Executio
   if (!(Symbol.asyncIterator in subscribed)) throw new Error(`refused: ${JSON.stringify(subscribed)}`);
   return subscribed;
 }
+
+/** A subgraph request as the plugins' onSubgraphExecute hooks read and change it. */
+export interface SubgraphRequest {
+  document: DocumentNode;
+  variables?: Record<string, unknown>;
+  operationName?: string;
+  extensions?: Record<string, unknown>;
+  context?: object;
+}
+
+export type SubgraphExecutor = (request: SubgraphRequest) => Promise<unknown>;
+
+type OnSubgraphExecute = (payload: {
+  subgraphName: string;
+  executionRequest: SubgraphRequest;
+  executor: SubgraphExecutor;
+  setExecutor(executor: SubgraphExecutor): void;
+  log: object;
+}) => unknown;
+
+/**
+ * Runs `plugins`' onSubgraphExecute hooks in order, as Hive Gateway does, each given the executor the one
+ * before it set; the executor the subgraph request then goes through (`request` itself may be changed).
+ */
+export async function subgraphExecutorThrough(plugins: GatewayPlugin[], subgraphName: string, request: SubgraphRequest,
+                                              executor: SubgraphExecutor): Promise<SubgraphExecutor> {
+  const log = { child: () => log, debug: () => {}, warn: () => {} };
+  let current = executor;
+  for (const plugin of plugins) {
+    const onSubgraphExecute = plugin.onSubgraphExecute as unknown as OnSubgraphExecute | undefined;
+    await onSubgraphExecute?.({ subgraphName, executionRequest: request, executor: current, setExecutor: (e) => (current = e), log });
+  }
+  return current;
+}
