@@ -17,6 +17,7 @@ import { BATCHED_FIELDS, ORDERS_SUBSCRIPTIONS, changesIn } from '../orders-subsc
 type Result = ExecutionResult;
 
 const { batched: BATCHED, batchChanges: CHANGES, maxChangesArgument: MAX_CHANGES } = ORDERS_SUBSCRIPTIONS;
+
 /** How long results are handed out back to back before the event loop gets a turn (other clients' I/O). */
 const SLICE_MS = 5;
 /**
