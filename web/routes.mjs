@@ -8,25 +8,37 @@
 //                      It mints any identity, staff included, so it is on only with the public development
 //                      secret (AUTH_JWT_SECRET unset), or with DEV_SIGN_IN=true for a test stack's own secret;
 //                      never with NODE_ENV=production or AUTH_JWT_ISSUER_URI. Otherwise 404.
+import { readFileSync } from 'node:fs';
 import { SignJWT } from 'jose';
 
-export const DEV_JWT_SECRET = 'ordergraph-dev-secret-not-for-production-0123456789';
 export const TOKEN_TTL_SECONDS = 24 * 60 * 60;
 export const MIN_TOKEN_TTL_SECONDS = 5;
 const MAX_BODY_BYTES = 4096;
 
+let devSecret;
+
+/**
+ * The development secret: schema/dev-jwt-secret, its one definition, which the services, the gateway and
+ * scripts/token.sh read too. Read when first needed, so a server that never signs with it (production,
+ * an issuer, a secret of its own) does not need the file.
+ */
+export function devJwtSecret() {
+  devSecret ??= readFileSync(new URL('../schema/dev-jwt-secret', import.meta.url), 'utf8').trim();
+  return devSecret;
+}
+
 /** Reads the settings from an environment (process.env by default). */
 export function settingsFrom(env = process.env) {
-  const secret = env.AUTH_JWT_SECRET || DEV_JWT_SECRET;
   const devSignIn =
     env.NODE_ENV !== 'production' &&
     !env.AUTH_JWT_ISSUER_URI &&
     env.DEV_SIGN_IN !== 'false' &&
-    (secret === DEV_JWT_SECRET || env.DEV_SIGN_IN === 'true');
+    (env.DEV_SIGN_IN === 'true' || !env.AUTH_JWT_SECRET || env.AUTH_JWT_SECRET === devJwtSecret());
   return {
     graphqlUrl: env.GATEWAY_PUBLIC_URL || '',
     devSignIn,
-    secret: new TextEncoder().encode(secret),
+    // Only dev sign-in signs: without it the secret is never used.
+    secret: new TextEncoder().encode(env.AUTH_JWT_SECRET || (devSignIn ? devJwtSecret() : '')),
   };
 }
 

@@ -5,8 +5,9 @@
 //   WEB_HOST             address to listen on (0.0.0.0)
 //   GATEWAY_PUBLIC_URL   the gateway's GraphQL URL as the browser reaches it, returned in /config.json;
 //                        empty: the page uses its own host on port 4000
-//   AUTH_JWT_SECRET      HS256 secret for development tokens (the development secret when unset); another
-//                        secret turns dev sign-in off unless DEV_SIGN_IN=true (a test stack's own secret)
+//   AUTH_JWT_SECRET      HS256 secret for development tokens (the development secret, schema/dev-jwt-secret,
+//                        when unset); another secret turns dev sign-in off unless DEV_SIGN_IN=true (a test
+//                        stack's own secret)
 //   DEV_SIGN_IN          `true` / `false` to force development sign-in on (never in production) or off
 //   AUTH_JWT_ISSUER_URI  set when a real identity provider issues tokens: turns dev sign-in off
 //   NODE_ENV             `production` turns dev sign-in off

@@ -7,17 +7,17 @@
 //   node scripts/compose.mjs           writes both
 //   node scripts/compose.mjs --check   exits 1 when either differs from a fresh composition
 //
+// test/supergraph.test.ts runs the same check in `npm test` (compose and staleOutputs below).
+//
 // The routing URLs written into the supergraph are fixed (the development defaults), so the output
 // depends on the SDL files only; the gateway overrides them at run time from USERS_URL / ORDERS_URL.
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'graphql';
 import { composeServices, compositionHasErrors } from '@theguild/federation-composition';
 
-const schemaDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema');
-const supergraphPath = join(schemaDir, 'supergraph.graphql');
-const apiPath = join(schemaDir, 'api.graphql');
+export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema');
 
 /** The subgraphs, in a fixed order; `name` is the subgraph name the gateway's transportEntries use. */
 const SUBGRAPHS = [
@@ -30,15 +30,22 @@ const HEADER =
   '# Do not edit: change the subgraph schemas and run `make compose` (or `npm run compose` in gateway/).\n\n';
 const API_HEADER = HEADER.replace('# GENERATED', '# The API schema of the supergraph, as clients see it through the gateway. GENERATED');
 
-const check = process.argv.includes('--check');
 const display = (path) => relative(process.cwd(), path) || path;
 
-function fail(lines) {
-  for (const line of lines) console.error(line);
-  process.exit(1);
+/** A composition that cannot be made; `lines` say why. */
+export class CompositionFailed extends Error {
+  constructor(lines) {
+    super(lines.join('\n'));
+    this.lines = lines;
+  }
 }
 
-async function compose() {
+function fail(lines) {
+  throw new CompositionFailed(lines);
+}
+
+/** The supergraph and the API schema composed from the subgraph schemas in `schemaDir`, each with the file it belongs in. */
+export async function compose(schemaDir = SCHEMA_DIR) {
   const services = [];
   const parseErrors = [];
   for (const { name, file, url } of SUBGRAPHS) {
@@ -72,14 +79,13 @@ async function compose() {
     ]);
   }
   return [
-    { path: supergraphPath, text: HEADER + result.supergraphSdl.trimEnd() + '\n' },
-    { path: apiPath, text: API_HEADER + result.publicSdl.trimEnd() + '\n' },
+    { path: join(schemaDir, 'supergraph.graphql'), text: HEADER + result.supergraphSdl.trimEnd() + '\n' },
+    { path: join(schemaDir, 'api.graphql'), text: API_HEADER + result.publicSdl.trimEnd() + '\n' },
   ];
 }
 
-const outputs = await compose();
-
-if (check) {
+/** What is wrong with the files `outputs` belong in: one line per missing or stale file, none when all are current. */
+export async function staleOutputs(outputs) {
   const problems = [];
   for (const { path, text } of outputs) {
     const current = await readFile(path, 'utf8').catch(() => null);
@@ -89,11 +95,19 @@ if (check) {
       problems.push(`${display(path)} is stale: it differs from the composition of schema/users.graphqls and schema/orders.graphqls.`);
     }
   }
-  if (problems.length) {
-    fail([...problems, 'Run `make compose` (or `npm run compose` in gateway/) and commit the result.']);
+  return problems;
+}
+
+async function main(check) {
+  const outputs = await compose();
+  if (check) {
+    const problems = await staleOutputs(outputs);
+    if (problems.length) {
+      fail([...problems, 'Run `make compose` (or `npm run compose` in gateway/) and commit the result.']);
+    }
+    console.log(outputs.map(({ path }) => `${display(path)} is up to date.`).join('\n'));
+    return;
   }
-  console.log(outputs.map(({ path }) => `${display(path)} is up to date.`).join('\n'));
-} else {
   // Written in place, not renamed over: the gateway's file watcher stops watching a file that is
   // replaced by rename.
   for (const { path, text } of outputs) {
@@ -104,5 +118,15 @@ if (check) {
       await writeFile(path, text);
       console.log(`Wrote ${display(path)} (subgraphs: ${SUBGRAPHS.map((s) => s.name).join(', ')}).`);
     }
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    await main(process.argv.includes('--check'));
+  } catch (err) {
+    if (!(err instanceof CompositionFailed)) throw err;
+    for (const line of err.lines) console.error(line);
+    process.exit(1);
   }
 }

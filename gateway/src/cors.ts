@@ -1,6 +1,6 @@
 // CORS: an allow-list, never `*`. An entry is an exact origin (`https://app.example.com`) or
 // `scheme://host:*` for any port of that host (including none).
-import type { CORSOptions } from '@graphql-hive/gateway';
+import type { CORSOptions } from 'graphql-yoga'; // Hive Gateway's `cors` option is Yoga's
 
 type OriginRule = { exact: string } | { protocol: string; hostname: string };
 

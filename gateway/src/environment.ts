@@ -1,9 +1,14 @@
 // Every setting of the gateway, read once from the environment; see README.md "Configuration".
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The development secret the services and `make token` use; refused in production. */
-export const DEV_JWT_SECRET = 'ordergraph-dev-secret-not-for-production-0123456789';
+/**
+ * The development secret, used when AUTH_JWT_SECRET is unset and refused in production. Defined once, in
+ * schema/dev-jwt-secret, which the services (a classpath resource), the web server and `make token` read
+ * too (the image keeps the repository's layout: gateway/Dockerfile copies it).
+ */
+export const DEV_JWT_SECRET = readFileSync(new URL('../../schema/dev-jwt-secret', import.meta.url), 'utf8').trim();
 
 const DEV_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*', 'https://studio.apollographql.com'];
 

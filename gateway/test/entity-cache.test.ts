@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parse } from 'graphql';
+import { parse, type ExecutionResult } from 'graphql';
 import { SingleFlightCache, entityFetch } from '../src/plugins/entity-cache.ts';
+import { subgraphExecutorThrough, type SubgraphRequest } from './support/hooks.ts';
+
+/** An entity fetch's answer in these tests. */
+type Emails = ExecutionResult<{ _entities: { email: string | null }[] }>;
 
 test('concurrent misses of one key share one load', async () => {
   const cache = new SingleFlightCache<number>(1000, 10);
@@ -26,34 +30,33 @@ test('a result lives for the TTL after it arrived, then is loaded again', async 
 
 test("a scope never reads another scope's entry for the same fetch, and each caller gets its own copy", async () => {
   const { useEntityCache, SUBSCRIPTION_CONTEXT } = await import('../src/plugins/entity-cache.ts');
-  const plugin = useEntityCache({ subgraphs: ['users'], ttlMs: 1000, maxEntries: 10 }) as any;
+  const plugin = useEntityCache({ subgraphs: ['users'], ttlMs: 1000, maxEntries: 10 });
   const document = parse('query($r:[_Any!]!){ _entities(representations:$r){ ... on User { email } } }');
   const loads: string[] = [];
   // What users-service answers: the email to staff; to anyone else null with FORBIDDEN on that field.
-  const usersService = (request: any) => {
-    const scope = request.context.viewerScope;
-    loads.push(`${scope} ${request.variables.r[0].id}`);
+  const usersService = async (request: SubgraphRequest) => {
+    const scope = (request.context as { viewerScope: string }).viewerScope;
+    loads.push(`${scope} ${(request.variables as { r: { id: string }[] }).r[0].id}`);
     return Promise.resolve(scope === 'staff'
       ? { data: { _entities: [{ email: 'ann@example.com' }] } }
       : { data: { _entities: [{ email: null }] }, errors: [{ message: 'no', path: ['_entities', 0, 'email'], extensions: { code: 'FORBIDDEN' } }] });
   };
-  const fetchAs = (viewerScope: string, id = 'VXNlcjox') => {
+  const fetchAs = async (viewerScope: string, id = 'VXNlcjox') => {
     const executionRequest = { document, variables: { r: [{ __typename: 'User', id }] }, context: { viewerScope, [SUBSCRIPTION_CONTEXT]: true } };
-    let executor: any = usersService;
-    plugin.onSubgraphExecute({ subgraphName: 'users', executionRequest, executor, setExecutor: (e: any) => (executor = e) });
-    return executor(executionRequest);
+    const executor = await subgraphExecutorThrough([plugin], 'users', executionRequest, usersService);
+    return (await executor(executionRequest)) as Emails;
   };
   const staff = await fetchAs('staff');
-  assert.equal(staff.data._entities[0].email, 'ann@example.com');
+  assert.equal(staff.data!._entities[0].email, 'ann@example.com');
   const other = await fetchAs('user:2');
-  assert.equal(other.data._entities[0].email, null, "staff's entry is not user:2's");
-  assert.equal(other.errors[0].extensions.code, 'FORBIDDEN');
-  assert.equal((await fetchAs('user:2')).data._entities[0].email, null, 'a FORBIDDEN answer is kept for its scope');
+  assert.equal(other.data!._entities[0].email, null, "staff's entry is not user:2's");
+  assert.equal(other.errors?.[0].extensions.code, 'FORBIDDEN');
+  assert.equal((await fetchAs('user:2')).data!._entities[0].email, null, 'a FORBIDDEN answer is kept for its scope');
   await fetchAs('staff', 'VXNlcjoy');
   assert.deepEqual(loads, ['staff VXNlcjox', 'user:2 VXNlcjox', 'staff VXNlcjoy'], 'one load per scope and representation');
 
-  staff.data._entities[0].email = 'changed by one subscriber';
-  assert.equal((await fetchAs('staff')).data._entities[0].email, 'ann@example.com', 'callers do not share objects');
+  staff.data!._entities[0].email = 'changed by one subscriber';
+  assert.equal((await fetchAs('staff')).data!._entities[0].email, 'ann@example.com', 'callers do not share objects');
 });
 
 test('failures and refused results are not kept', async () => {
@@ -81,22 +84,23 @@ test('only queries of _entities are entity fetches', () => {
 
 test('the plugin fetches once per scope: staff and each user have entries of their own', async () => {
   const { useEntityCache, SUBSCRIPTION_CONTEXT } = await import('../src/plugins/entity-cache.ts');
-  const plugin = useEntityCache({ subgraphs: ['users'], ttlMs: 1000, maxEntries: 10 }) as any;
+  const plugin = useEntityCache({ subgraphs: ['users'], ttlMs: 1000, maxEntries: 10 });
   const document = parse('query($r:[_Any!]!){ _entities(representations:$r){ ... on User { email } } }');
   const fetched: string[] = [];
   const run = async (scope: string, subgraphName = 'users', subscription = true) => {
     const context = { viewerScope: scope, [SUBSCRIPTION_CONTEXT]: subscription };
     const executionRequest = { document, variables: { r: [{ __typename: 'User', id: 'VXNlcjox' }] }, context };
-    let executor = (request: any) => {
-      fetched.push(request.context.viewerScope);
-      return Promise.resolve({ data: { _entities: [{ email: `seen by ${request.context.viewerScope}` }] } });
+    const subgraph = async (request: SubgraphRequest) => {
+      const { viewerScope } = request.context as { viewerScope: string };
+      fetched.push(viewerScope);
+      return { data: { _entities: [{ email: `seen by ${viewerScope}` }] } };
     };
-    plugin.onSubgraphExecute({ subgraphName, executionRequest, executor, setExecutor: (e: any) => (executor = e) });
-    return executor(executionRequest);
+    const executor = await subgraphExecutorThrough([plugin], subgraphName, executionRequest, subgraph);
+    return (await executor(executionRequest)) as Emails;
   };
-  assert.equal((await run('staff')).data._entities[0].email, 'seen by staff');
-  assert.equal((await run('user:2')).data._entities[0].email, 'seen by user:2');
-  assert.equal((await run('staff')).data._entities[0].email, 'seen by staff');
+  assert.equal((await run('staff')).data!._entities[0].email, 'seen by staff');
+  assert.equal((await run('user:2')).data!._entities[0].email, 'seen by user:2');
+  assert.equal((await run('staff')).data!._entities[0].email, 'seen by staff');
   assert.deepEqual(fetched, ['staff', 'user:2']);
   await run('staff', 'users', false); // a query's fetch: not cached
   await run('staff', 'orders'); // another subgraph: not cached

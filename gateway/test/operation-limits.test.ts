@@ -1,6 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildSchema, parse, specifiedRules, validate, type GraphQLError, type ValidationRule } from 'graphql';
+import type { GatewayPlugin } from '@graphql-hive/gateway';
+import {
+  Kind,
+  buildSchema,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLError,
+  type OperationDefinitionNode,
+  type ValidationRule,
+} from 'graphql';
 import {
   countAliases,
   rootResponseKeys,
@@ -17,10 +29,16 @@ const schema = buildSchema(`
   type User { id: ID! orders: [Order!]! }
 `);
 
+/** A document's fragments by name. */
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  return new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+}
+
 /** The errors `plugin`'s validation rules report for `query`, as the gateway's validation would. */
-function validationErrors(plugin: any, query: string): readonly GraphQLError[] {
+function validationErrors(plugin: GatewayPlugin, query: string): readonly GraphQLError[] {
   const rules: ValidationRule[] = [];
-  plugin.onValidate({ addValidationRule: (rule: ValidationRule) => rules.push(rule) });
+  const onValidate = plugin.onValidate as unknown as (payload: { addValidationRule(rule: ValidationRule): void }) => void;
+  onValidate({ addValidationRule: (rule) => rules.push(rule) });
   return validate(schema, parse(query), [...specifiedRules, ...rules]);
 }
 
@@ -36,8 +54,10 @@ test('an operation too deep is refused with MAX_DEPTH_EXCEEDED', () => {
 });
 
 test('a document of too many tokens is refused with MAX_TOKENS_EXCEEDED while it is parsed', () => {
-  let parseFn: any;
-  (useTokenLimit(10) as any).onParse({ setParseFn: (fn: unknown) => (parseFn = fn) });
+  let parseFn: (source: string) => DocumentNode = parse;
+  const onParse = useTokenLimit(10).onParse as unknown as (payload: { setParseFn(fn: typeof parseFn): void }) => void;
+  onParse({ setParseFn: (fn) => (parseFn = fn) });
+  assert.notEqual(parseFn, parse);
   assert.ok(parseFn('{ me { id } }'));
   const huge = `{ ${'me { id } '.repeat(100_000)}}`;
   assert.throws(() => parseFn(huge), (error: GraphQLError) =>
@@ -47,9 +67,9 @@ test('a document of too many tokens is refused with MAX_TOKENS_EXCEEDED while it
 test('aliases are counted through fragments, each spread counting again', () => {
   const document = parse(`{ a: me { id } ...F ...F me { b: id } }
     fragment F on Query { c: getOrders { d: id ... on Order { e: id } } }`);
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d]] : [])));
-  const operation = document.definitions[0] as any;
-  assert.equal(countAliases(operation.selectionSet, (name) => fragments.get(name) as any), 2 + 2 * 3);
+  const fragments = fragmentsOf(document);
+  const operation = document.definitions[0] as OperationDefinitionNode;
+  assert.equal(countAliases(operation.selectionSet, (name) => fragments.get(name)), 2 + 2 * 3);
 });
 
 test('too many aliases are refused with MAX_ALIASES_EXCEEDED', () => {
@@ -66,8 +86,8 @@ test('too many aliases are refused with MAX_ALIASES_EXCEEDED', () => {
 test('mutation fields are counted by response key: aliases, fragments and inline fragments on Mutation', () => {
   const document = parse(`mutation { a: createOrder { id } b: createOrder { id } ...M ... on Mutation { c: createOrder { id } } }
     fragment M on Mutation { updateOrder(id: "x") { id } a: createOrder { id } }`);
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d]] : [])));
-  const keys = rootResponseKeys((document.definitions[0] as any).selectionSet, (name) => fragments.get(name) as any);
+  const fragments = fragmentsOf(document);
+  const keys = rootResponseKeys((document.definitions[0] as OperationDefinitionNode).selectionSet, (name) => fragments.get(name));
   assert.deepEqual([...keys].sort(), ['a', 'b', 'c', 'updateOrder'], 'the same response key is one field, as execution merges it');
 });
 
@@ -97,8 +117,9 @@ function fanOut(levels: number, width: number, leaf: string) {
 
 test('fragments spread from fragments are counted without walking every spread', () => {
   const document = fanOut(6, 190, 'a: me { id }');
-  const operation = document.definitions[0] as any;
-  const fragment = (name: string) => document.definitions.find((d: any) => d.kind === 'FragmentDefinition' && d.name.value === name) as any;
+  const operation = document.definitions[0] as OperationDefinitionNode;
+  const fragments = fragmentsOf(document);
+  const fragment = (name: string) => fragments.get(name);
   const started = performance.now();
   assert.equal(countAliases(operation.selectionSet, fragment), 190 ** 5);
   assert.deepEqual([...rootResponseKeys(operation.selectionSet, fragment)], ['a']);

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { GatewayPlugin } from '@graphql-hive/gateway';
 import { parse, type ExecutionResult } from 'graphql';
-import { changesIn, sharingKey, useSharedSubscriptions, type SharingStats } from '../src/plugins/shared-subscriptions.ts';
+import { changesIn } from '../src/orders-subscriptions.ts';
+import { sharingKey, useSharedSubscriptions, type SharingStats } from '../src/plugins/shared-subscriptions.ts';
+import { subscribeThrough as through, type SubscribeArgs } from './support/hooks.ts';
 
 const CHANGES = parse('subscription($f: OrderFilter, $after: String) { orderChanges(filter: $f, after: $after) { cursor } }');
 
@@ -36,14 +39,9 @@ function source() {
   return { state, iterator };
 }
 
-function subscribeThrough(plugin: any, subscribe: () => unknown, variables: Record<string, unknown> = {}, exp = 2_000_000_000) {
-  let subscribeFn: any = subscribe;
-  plugin.onSubscribe({
-    args: { document: CHANGES, variableValues: variables, contextValue: { viewerScope: 'staff', socket: {}, jwt: { payload: { exp } } } },
-    subscribeFn: subscribe,
-    setSubscribeFn: (fn: any) => (subscribeFn = fn),
-  });
-  return subscribeFn({}) as Promise<AsyncIterableIterator<ExecutionResult>>;
+async function subscribeThrough(plugin: GatewayPlugin, subscribe: () => unknown, variables: Record<string, unknown> = {}, exp = 2_000_000_000) {
+  const args = { document: CHANGES, variableValues: variables, contextValue: { viewerScope: 'staff', socket: {}, jwt: { payload: { exp } } } };
+  return (await through([plugin], args, subscribe)) as AsyncIterableIterator<ExecutionResult>;
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -110,32 +108,28 @@ test('a refused subscription is not shared: each caller gets the errors and the 
 });
 
 test('a replay (after) keeps its own subscription', async () => {
-  const plugin = useSharedSubscriptions({ maxQueued: 10 }) as any;
-  let replaced = false;
-  plugin.onSubscribe({
-    args: { document: CHANGES, variableValues: { after: 'c1' }, contextValue: { viewerScope: 'staff', socket: {} } },
-    subscribeFn: () => null, setSubscribeFn: () => (replaced = true),
-  });
-  plugin.onSubscribe({
-    args: { document: CHANGES, variableValues: {}, contextValue: {} }, // no verified token: no scope
-    subscribeFn: () => null, setSubscribeFn: () => (replaced = true),
-  });
-  assert.equal(replaced, false);
+  const plugin = useSharedSubscriptions({ maxQueued: 10 });
+  let opened = 0;
+  const open = () => { opened++; return source().iterator; };
+  await through([plugin], { document: CHANGES, variableValues: { after: 'c1' }, contextValue: { viewerScope: 'staff', socket: {} } }, open);
+  await through([plugin], { document: CHANGES, variableValues: { after: 'c1' }, contextValue: { viewerScope: 'staff', socket: {} } }, open);
+  await through([plugin], { document: CHANGES, variableValues: {}, contextValue: {} }, open); // no verified token: no scope
+  await through([plugin], { document: CHANGES, variableValues: {}, contextValue: {} }, open);
+  assert.equal(opened, 4, 'each its own subscription');
 });
 
 test("SSE clients share like WebSocket ones, and the opener's disconnect ends only its own stream", async () => {
-  const plugin = useSharedSubscriptions({ maxQueued: 10 }) as any;
+  const plugin = useSharedSubscriptions({ maxQueued: 10 });
   const upstream = source();
   const signals: unknown[] = [];
-  const sseSubscribe = (request: AbortController) => {
+  const sseSubscribe = async (request: AbortController) => {
     // An SSE subscription: no socket; Yoga's executionCancellation would put the request's signal here.
     const args = { document: CHANGES, variableValues: {}, contextValue: { viewerScope: 'staff', request: { signal: request.signal } }, signal: request.signal };
-    let subscribeFn: any = (subscribeArgs: any) => {
+    const subscribe = (subscribeArgs: SubscribeArgs) => {
       signals.push(subscribeArgs.signal);
       return upstream.iterator;
     };
-    plugin.onSubscribe({ args, subscribeFn, setSubscribeFn: (fn: any) => (subscribeFn = fn) });
-    return subscribeFn(args) as Promise<AsyncIterableIterator<ExecutionResult>>;
+    return (await through([plugin], args, subscribe)) as AsyncIterableIterator<ExecutionResult>;
   };
   const openerRequest = new AbortController();
   const opener = await sseSubscribe(openerRequest);
@@ -159,7 +153,7 @@ test("SSE clients share like WebSocket ones, and the opener's disconnect ends on
 test('a batch weighs as many changes as it carries', async () => {
   assert.equal(changesIn({ data: { orderChangeBatches: { changes: [{}, {}, {}] } } }), 3);
   assert.equal(changesIn({ data: { orderChanged: { cursor: 'a' } } }), 1);
-  assert.equal(changesIn({ errors: [] } as any), 1);
+  assert.equal(changesIn({ errors: [] }), 1);
   const plugin = useSharedSubscriptions({ maxQueued: 5 });
   const upstream = source();
   const fast = await subscribeThrough(plugin, () => upstream.iterator);

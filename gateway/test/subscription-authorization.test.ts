@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parse } from 'graphql';
+import { parse, type ExecutionResult } from 'graphql';
+import { useSubscriptionAuthorization } from '../src/plugins/subscription-authorization.ts';
 import {
-  clientAuthorization,
   interruptedResult,
   MAX_UPSTREAM_SUBSCRIBE_CHARS,
   oversizedSubscription,
   subscriptionsOverWebSocket,
   upstreamErrorsResult,
   upstreamLane,
-  useSubscriptionAuthorization,
-} from '../src/plugins/subscription-authorization.ts';
-
-test('a WebSocket client token wins over the upgrade request header, in either casing', () => {
-  const request = new Request('http://gw/graphql', { headers: { authorization: 'Bearer header' } });
-  assert.equal(clientAuthorization({ connectionParams: { Authorization: 'Bearer payload' } }, request), 'Bearer payload');
-  assert.equal(clientAuthorization({ connectionParams: { authorization: 'Bearer lower' } }, request), 'Bearer lower');
-  assert.equal(clientAuthorization({}, request), 'Bearer header');
-  assert.equal(clientAuthorization({}), undefined);
-});
+} from '../src/upstream-subscriptions.ts';
+import { subgraphExecutorThrough, type SubgraphRequest } from './support/hooks.ts';
 
 test('an upstream error message keeps its code instead of becoming "Unexpected error."', () => {
   const relayed = upstreamErrorsResult([{ message: 'behind', extensions: { code: 'SLOW_CONSUMER' } }]);
@@ -53,20 +45,20 @@ test('clients share a few upstream connections: a token keeps its lane, and toke
 });
 
 test("each subscription sent to a subgraph carries its client's token, and no propagated headers", async () => {
-  const plugin = useSubscriptionAuthorization(8) as any;
-  const onSubgraph = (document: string, extensions?: Record<string, unknown>) => {
-    const executionRequest: any = {
+  const plugin = useSubscriptionAuthorization(8);
+  const onSubgraph = async (document: string, extensions?: Record<string, unknown>) => {
+    const executionRequest: SubgraphRequest = {
       document: parse(document),
       extensions,
       context: { forwardedAuthorization: 'Bearer viewer-token' },
     };
-    plugin.onSubgraphExecute({ subgraphName: 'orders', executionRequest, executor: async () => ({}), setExecutor: () => {} });
+    await subgraphExecutorThrough([plugin], 'orders', executionRequest, async () => ({}));
     return executionRequest.extensions;
   };
-  assert.deepEqual(onSubgraph('subscription { orderChanges { cursor } }', { headers: { authorization: 'Bearer viewer-token' }, other: 1 }),
+  assert.deepEqual(await onSubgraph('subscription { orderChanges { cursor } }', { headers: { authorization: 'Bearer viewer-token' }, other: 1 }),
     { other: 1, authorization: 'Bearer viewer-token' });
-  assert.deepEqual(onSubgraph('subscription { orderChanges { cursor } }'), { authorization: 'Bearer viewer-token' });
-  assert.equal(onSubgraph('{ orders { totalCount } }', { headers: {} })?.authorization, undefined, 'queries keep HTTP headers');
+  assert.deepEqual(await onSubgraph('subscription { orderChanges { cursor } }'), { authorization: 'Bearer viewer-token' });
+  assert.equal((await onSubgraph('{ orders { totalCount } }', { headers: {} }))?.authorization, undefined, 'queries keep HTTP headers');
 });
 
 test('a subscription too large for the shared connection is refused at the gateway, before it reaches the lane', () => {
@@ -78,19 +70,14 @@ test('a subscription too large for the shared connection is refused at the gatew
 });
 
 test('a subgraph that closes the shared connection, with any code, is an interruption to resume from', async () => {
-  const plugin = useSubscriptionAuthorization(8) as any;
+  const plugin = useSubscriptionAuthorization(8);
   for (const code of [4401, 4403, 1009, 1006]) {
-    let wrapped: any;
-    const executionRequest: any = {
+    const executionRequest: SubgraphRequest = {
       document: parse('subscription { orderChanges { cursor } }'),
       context: { forwardedAuthorization: 'Bearer t', log: { warn: () => {} } },
     };
-    plugin.onSubgraphExecute({
-      subgraphName: 'orders', executionRequest,
-      executor: async () => { throw { code, reason: '' }; },
-      setExecutor: (executor: any) => { wrapped = executor; },
-    });
-    const result = await wrapped(executionRequest);
-    assert.equal(result.errors[0].extensions.code, 'DOWNSTREAM_SERVICE_ERROR', `close ${code}`);
+    const wrapped = await subgraphExecutorThrough([plugin], 'orders', executionRequest, async () => { throw { code, reason: '' }; });
+    const result = (await wrapped(executionRequest)) as ExecutionResult;
+    assert.equal(result.errors?.[0].extensions.code, 'DOWNSTREAM_SERVICE_ERROR', `close ${code}`);
   }
 });

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { GatewayPlugin } from '@graphql-hive/gateway';
+import type { ExecutionResult } from 'graphql';
 import { releasing, SubscriptionCounts, useSubscriptionLimits } from '../src/plugins/subscription-limits.ts';
+import { subscribeThrough } from './support/hooks.ts';
 
 test('a key gets at most its limit of places, and a place given back (once) can be taken again', () => {
   const counts = new SubscriptionCounts<string>(2);
@@ -36,17 +39,15 @@ test('a stream gives its place back when it ends, and at once when its consumer 
   assert.equal(released, 2, 'released without waiting for the next event');
 });
 
-/** Subscribes through the plugin with `contextValue`; the stream, or the refusal. */
-async function subscribe(plugin: any, contextValue: object): Promise<any> {
-  let subscribeFn: any = async () => ({
+/** Subscribes through the plugin with `contextValue`, to a stream that stays quiet; the stream, or the refusal. */
+async function subscribe(plugin: GatewayPlugin, contextValue: object) {
+  return (await subscribeThrough([plugin], { contextValue }, async () => ({
     [Symbol.asyncIterator]() { return this; },
     next: () => new Promise(() => {}),
     return: async () => ({ value: undefined, done: true }),
-  });
-  plugin.onSubscribe({ args: { contextValue }, subscribeFn, setSubscribeFn: (fn: any) => (subscribeFn = fn) });
-  return subscribeFn({});
+  }))) as AsyncIterableIterator<ExecutionResult> & ExecutionResult;
 }
-const refused = (result: any) => result?.errors?.[0]?.extensions?.code === 'TOO_MANY_SUBSCRIPTIONS';
+const refused = (result: ExecutionResult) => result.errors?.[0]?.extensions?.code === 'TOO_MANY_SUBSCRIPTIONS';
 
 test("SSE subscriptions count against the viewer's cap together with their WebSocket ones", async () => {
   const plugin = useSubscriptionLimits({ perConnection: 10, perViewer: 3 });
@@ -58,7 +59,7 @@ test("SSE subscriptions count against the viewer's cap together with their WebSo
   assert.ok(refused(await subscribe(plugin, viewer)), 'a fourth over SSE');
   assert.ok(refused(await subscribe(plugin, { ...viewer, socket: {} })), 'a fourth over WebSocket');
   assert.ok(!refused(await subscribe(plugin, { jwt: { payload: { sub: '8' } } })), 'another viewer has places of their own');
-  await sse[0].return();
+  await sse[0].return!();
   assert.ok(!refused(await subscribe(plugin, viewer)), 'an SSE client that leaves gives its place back');
 });
 

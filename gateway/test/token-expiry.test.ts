@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parse, type ExecutionResult } from 'graphql';
+import type { GatewayPlugin } from '@graphql-hive/gateway';
+import { GraphQLError, parse, type ExecutionResult } from 'graphql';
 import { useSharedSubscriptions } from '../src/plugins/shared-subscriptions.ts';
 import { useSubscriptionLimits } from '../src/plugins/subscription-limits.ts';
 import { untilExpiry, useTokenExpiry } from '../src/plugins/token-expiry.ts';
+import { subscribeThrough as through } from './support/hooks.ts';
 
 /** A source the test pushes results into, and that records when it is returned. */
 function source() {
@@ -60,7 +62,7 @@ test('a client that was busy at expiry gets the error on its next read; nothing 
 test("the subgraph's own TOKEN_EXPIRED passes once, and ends the stream", async () => {
   const upstream = source();
   const stream = untilExpiry(upstream.iterator, Date.now() + 60_000);
-  upstream.state.push({ errors: [{ message: 'expired', extensions: { code: 'TOKEN_EXPIRED' } }] as any });
+  upstream.state.push({ errors: [new GraphQLError('expired', { extensions: { code: 'TOKEN_EXPIRED' } })] });
   assert.equal(code(await stream.next()), 'TOKEN_EXPIRED');
   assert.equal((await stream.next()).done, true);
   assert.equal(upstream.state.returned, 1);
@@ -95,18 +97,10 @@ test("an expiry beyond setTimeout's range (2^31-1 ms) does not fire at once", as
   await stream.return!();
 });
 
-/** Runs `plugins`' onSubscribe hooks in order, as envelop does, and subscribes through what they made. */
-function subscribeThrough(plugins: any[], contextValue: object, subscribe: () => unknown) {
-  const args = {
-    document: parse('subscription { orderChanges { cursor } }'),
-    variableValues: {},
-    contextValue,
-  };
-  let subscribeFn: any = subscribe;
-  for (const plugin of plugins) {
-    plugin.onSubscribe?.({ args, subscribeFn, setSubscribeFn: (fn: unknown) => (subscribeFn = fn) });
-  }
-  return subscribeFn(args) as Promise<AsyncIterableIterator<ExecutionResult>>;
+/** Subscribes through `plugins` in order, with the one document these tests use. */
+async function subscribeThrough(plugins: GatewayPlugin[], contextValue: object, subscribe: () => unknown) {
+  const args = { document: parse('subscription { orderChanges { cursor } }'), variableValues: {}, contextValue };
+  return (await through(plugins, args, subscribe)) as AsyncIterableIterator<ExecutionResult>;
 }
 
 test('an expiring client of a shared stream ends alone, gives its place back, and the others go on', async () => {
@@ -121,7 +115,7 @@ test('an expiring client of a shared stream ends alone, gives its place back, an
   const expiring = await subscribeThrough(plugins, context(Date.now() / 1000 + 0.3), open);
   assert.equal(opened, 1, 'the shorter-lived client joined the stream');
   const third = await subscribeThrough(plugins, context(anHour), open);
-  assert.equal(code({ value: third as any, done: false }), 'TOO_MANY_SUBSCRIPTIONS', 'two places per viewer');
+  assert.equal(code({ value: third as ExecutionResult, done: false }), 'TOO_MANY_SUBSCRIPTIONS', 'two places per viewer');
 
   upstream.state.push({ data: { n: 1 } });
   assert.deepEqual((await expiring.next()).value, { data: { n: 1 } });
@@ -135,7 +129,7 @@ test('an expiring client of a shared stream ends alone, gives its place back, an
 
   const again = await subscribeThrough(plugins, context(anHour), open);
   assert.equal(opened, 1);
-  assert.equal(typeof (again as any).next, 'function', 'the expired one gave its place back');
+  assert.equal(typeof again.next, 'function', 'the expired one gave its place back');
   await again.return!();
   await lasting.return!();
   await sleep(10);

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
+import type { GatewayPlugin } from '@graphql-hive/gateway';
 import { parse } from 'graphql';
 import { serializeExecutionRequest } from '@graphql-tools/executor-common';
 import { useSubgraphOperationNames } from '../src/plugins/subgraph-operation-names.ts';
 import { useSubscriptionAuthorization } from '../src/plugins/subscription-authorization.ts';
 import { useUpstreamSignature } from '../src/plugins/upstream-signature.ts';
+import { subgraphExecutorThrough, type SubgraphRequest } from './support/hooks.ts';
 
 const SECRET = 'a-secret-of-at-least-thirty-two-bytes!!';
 
@@ -24,12 +26,12 @@ const expectedSignature = (sent: { query?: string; variables?: Record<string, un
   createHmac('sha256', SECRET).update(canonical({ query: sent.query, variables: sent.variables })).digest('base64');
 
 /** Runs the onSubgraphExecute hooks of `plugins` in order, as Hive Gateway does; the request as the transport sends it. */
-async function sendThrough(plugins: any[], executionRequest: any) {
-  const log = { child: () => log, debug: () => {} };
+async function sendThrough(plugins: GatewayPlugin[], executionRequest: SubgraphRequest) {
   for (const plugin of plugins) {
-    plugin.onYogaInit?.({ yoga: { fetchAPI: globalThis } });
-    await plugin.onSubgraphExecute?.({ subgraphName: 'orders', executionRequest, executor: async () => ({}), setExecutor: () => {}, log });
+    // Hive's signing plugin takes its crypto from the server's fetch API.
+    (plugin.onYogaInit as unknown as ((payload: { yoga: { fetchAPI: typeof globalThis } }) => void) | undefined)?.({ yoga: { fetchAPI: globalThis } });
   }
+  await subgraphExecutorThrough(plugins, 'orders', executionRequest, async () => ({}));
   // The body of the HTTP request, and the payload of the WebSocket `subscribe` message, are this.
   return serializeExecutionRequest({ executionRequest });
 }

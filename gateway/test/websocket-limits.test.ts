@@ -25,7 +25,7 @@ async function startServer() {
 
 async function connect(url: string) {
   const socket = new WebSocket(url, 'graphql-transport-ws');
-  const messages: any[] = [];
+  const messages: { id?: string; type: string; payload?: { data?: { echo?: string } } }[] = [];
   socket.on('message', (data) => messages.push(JSON.parse(String(data))));
   socket.on('error', () => {});
   const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
@@ -49,7 +49,7 @@ test('a WebSocket message over MAX_REQUEST_BYTES closes the connection with 1009
     assert.ok(Buffer.byteLength(fits) <= LIMIT);
     within.socket.send(fits);
     while (!within.messages.some((m) => m.type === 'next')) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(within.messages.find((m) => m.type === 'next').payload.data.echo.length, LIMIT - 200);
+    assert.equal(within.messages.find((m) => m.type === 'next')?.payload?.data?.echo?.length, LIMIT - 200);
     within.socket.close();
 
     const over = await connect(url);

@@ -11,13 +11,13 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { changesIn } from './shared-subscriptions.ts';
-import { isAsyncIterable } from './subscription-authorization.ts';
+import { isAsyncIterable, passOn } from '../iterators.ts';
+import { BATCHED_FIELDS, ORDERS_SUBSCRIPTIONS, changesIn } from '../orders-subscriptions.ts';
 
-type Result = ExecutionResult<Record<string, any>>;
+type Result = ExecutionResult;
 
-/** The argument of a batched field that caps the changes per batch (orders-service's `maxChanges`). */
-const MAX_CHANGES = 'maxChanges';
+const { batched: BATCHED, batchChanges: CHANGES, maxChangesArgument: MAX_CHANGES } = ORDERS_SUBSCRIPTIONS;
+
 /** How long results are handed out back to back before the event loop gets a turn (other clients' I/O). */
 const SLICE_MS = 5;
 /**
@@ -27,12 +27,6 @@ const SLICE_MS = 5;
  */
 const PAUSE_FACTOR = 2;
 const MAX_PAUSE_MS = 100;
-
-/**
- * Per-change subscription fields and the batched field that carries the same changes with the same
- * arguments. operation-cost.ts prices these fields for a whole batch per message.
- */
-export const BATCHED: Record<string, string> = { orderChanges: 'orderChangeBatches' };
 
 const rewritten = new WeakMap<DocumentNode, { document: DocumentNode; responseKey: string } | null>();
 
@@ -48,10 +42,10 @@ export function batchedDocument(document: DocumentNode, operationName?: string |
   const operation = getOperationAST(document, operationName);
   const selections = operation?.operation === 'subscription' ? operation.selectionSet.selections : [];
   const field = selections.length === 1 && selections[0].kind === Kind.FIELD ? (selections[0] as FieldNode) : undefined;
-  const batched = field && BATCHED[field.name.value];
+  const batched = field && BATCHED.get(field.name.value);
   if (operation && field && batched && field.selectionSet) {
     const responseKey = field.alias?.value ?? field.name.value;
-    const changes: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: 'changes' }, selectionSet: field.selectionSet };
+    const changes: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: CHANGES }, selectionSet: field.selectionSet };
     const replaced: FieldNode = {
       ...field,
       alias: { kind: Kind.NAME, value: responseKey },
@@ -79,10 +73,9 @@ const capped = new WeakMap<DocumentNode, Map<number, DocumentNode>>();
  */
 export function withMaxChanges(document: DocumentNode, operationName: string | null | undefined, limit: number): DocumentNode {
   const operation = getOperationAST(document, operationName);
-  const batchedFields = new Set(Object.values(BATCHED));
   const field = operation?.operation === 'subscription' && operation.selectionSet.selections.length === 1
     ? operation.selectionSet.selections[0] : undefined;
-  if (!operation || field?.kind !== Kind.FIELD || !batchedFields.has(field.name.value)) return document;
+  if (!operation || field?.kind !== Kind.FIELD || !BATCHED_FIELDS.has(field.name.value)) return document;
   let byLimit = capped.get(document);
   if (!byLimit) capped.set(document, (byLimit = new Map()));
   const cached = byLimit.get(limit);
@@ -125,7 +118,8 @@ export function batchSizeWithin(budget: number, estimated: number, maxBatch: num
  * into it, re-rooted. A result without changes (a refusal, SLOW_CONSUMER, CURSOR_EXPIRED) passes as it is.
  */
 export function unbatch(result: Result, responseKey: string): Result[] {
-  const changes = result.data?.[responseKey]?.changes;
+  const batch = result.data?.[responseKey];
+  const changes = typeof batch === 'object' && batch !== null ? (batch as Record<string, unknown>)[CHANGES] : undefined;
   if (!Array.isArray(changes)) {
     return [{ ...result, data: result.data == null ? result.data : { ...result.data, [responseKey]: null } }];
   }
@@ -133,7 +127,7 @@ export function unbatch(result: Result, responseKey: string): Result[] {
   const everywhere: GraphQLError[] = [];
   for (const error of result.errors ?? []) {
     const path = error.path ?? [];
-    const index = path[1] === 'changes' ? path[2] : undefined;
+    const index = path[1] === CHANGES ? path[2] : undefined;
     if (typeof index !== 'number') {
       everywhere.push(error as GraphQLError);
       continue;
@@ -151,18 +145,13 @@ export function unbatch(result: Result, responseKey: string): Result[] {
   });
 }
 
-/**
- * The results of `source`, each batch unrolled. Not an async generator: a generator's `return()`
- * waits for the pending `next()`, i.e. for the next batch, so a client that leaves a quiet stream
- * would hold it open; this one passes `return()` on at once.
- */
+/** The results of `source`, each batch unrolled; a client that leaves a quiet stream releases it at once (iterators.ts). */
 export function unbatched(source: AsyncIterator<Result>, responseKey: string): AsyncIterableIterator<Result> {
   let pending: Result[] = [];
   let at = 0;
-  let finished = false;
   let sliceStart = performance.now();
-  return {
-    async next() {
+  return passOn<Result, Result>(source, {
+    async next(pull) {
       if (at < pending.length && performance.now() - sliceStart > SLICE_MS) {
         // The client's transport takes the next result as soon as it has sent one, all in microtasks:
         // 1,000 changes of a batch would be stringified and written without a break, holding up every
@@ -171,28 +160,18 @@ export function unbatched(source: AsyncIterator<Result>, responseKey: string): A
         sliceStart = performance.now();
       }
       while (at >= pending.length) {
-        if (finished) return { value: undefined, done: true };
-        const { value, done } = await source.next();
-        if (done || finished) {
-          finished = true;
-          return { value: undefined, done: true };
-        }
+        const { value, done } = await pull();
+        if (done) return { value: undefined, done: true };
         pending = unbatch(value, responseKey);
         at = 0;
         sliceStart = performance.now();
       }
       return { value: pending[at++], done: false };
     },
-    async return() {
-      finished = true;
+    end() {
       pending = [];
-      await source.return?.();
-      return { value: undefined, done: true };
     },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  });
 }
 
 /**
@@ -201,27 +180,20 @@ export function unbatched(source: AsyncIterator<Result>, responseKey: string): A
  * arrive and execute (at most MAX_PAUSE_MS) before it asks for the next. Executing a batch is a stretch
  * of the event loop that no other client's request can interrupt; with the pauses in between, a bulk
  * statement to such a subscription leaves the gateway's event loop to others most of the time instead
- * of taking all of it. A lone change (a batch of one) is never held back. Not an async generator, for
- * the reason given at unbatched.
+ * of taking all of it. A lone change (a batch of one) is never held back. Its client leaving returns
+ * `source` at once, pause or not (iterators.ts).
  */
 export function paced(source: AsyncIterator<Result>): AsyncIterableIterator<Result> {
   let pause = 0;
-  return {
-    async next() {
+  return passOn<Result, Result>(source, {
+    async next(pull) {
       if (pause > 0) await sleep(pause);
       const started = performance.now();
-      const result = await source.next();
+      const result = await pull();
       pause = !result.done && changesIn(result.value) > 1 ? Math.min(PAUSE_FACTOR * (performance.now() - started), MAX_PAUSE_MS) : 0;
       return result;
     },
-    async return() {
-      await source.return?.();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  });
 }
 
 /** The batch size for a subscription within the budget, or `undefined` when a full batch fits it. */
@@ -241,7 +213,7 @@ export const usePacedCostlyStreams = (batches: BatchBudget): GatewayPlugin => ({
     if (cappedBatchSize(batches, args) === undefined) return;
     setSubscribeFn(async (subscribeArgs) => {
       const result = await subscribeFn(subscribeArgs);
-      return isAsyncIterable(result) ? (paced((result as AsyncIterable<Result>)[Symbol.asyncIterator]()) as any) : result;
+      return isAsyncIterable(result) ? paced(result[Symbol.asyncIterator]()) : result;
     });
   },
 });
@@ -272,8 +244,8 @@ export const useBatchedChangeStream = (batches: BatchBudget): GatewayPlugin => (
     const document = cap(batched.document);
     setSubscribeFn(async (subscribeArgs) => {
       const result = await subscribeFn({ ...subscribeArgs, document });
-      if (!isAsyncIterable(result)) return unbatch(result as Result, batched.responseKey)[0] as any;
-      return unbatched((result as AsyncIterable<Result>)[Symbol.asyncIterator](), batched.responseKey) as any;
+      if (!isAsyncIterable(result)) return unbatch(result, batched.responseKey)[0];
+      return unbatched(result[Symbol.asyncIterator](), batched.responseKey);
     });
   },
 });

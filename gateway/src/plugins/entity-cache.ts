@@ -1,6 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway';
+import type { Executor } from '@graphql-tools/utils';
 import { Kind, getOperationAST, print, type DocumentNode, type ExecutionResult } from 'graphql';
-import { VIEWER_SCOPE } from './viewer-scope.ts';
+import { viewerScope } from '../auth.ts';
 
 /** Marks a context whose operation is a subscription: its entity fetches are for events. */
 export const SUBSCRIPTION_CONTEXT = Symbol('subscription');
@@ -87,26 +88,28 @@ function cacheable(result: unknown): boolean {
  * a changed username shows within that time. A scope never reads another scope's entries, so no one
  * receives an email fetched for staff or another user. Queries and mutations are not cached.
  */
-export const useEntityCache = (options: { subgraphs: string[]; ttlMs: number; maxEntries: number }): GatewayPlugin => {
+export const useEntityCache = (options: { subgraphs: string[]; ttlMs: number; maxEntries: number }): GatewayPlugin<{ [SUBSCRIPTION_CONTEXT]?: true }> => {
   const subgraphs = new Set(options.subgraphs);
   const cache = new SingleFlightCache<ExecutionResult>(options.ttlMs, options.maxEntries, cacheable);
   return {
     onSubscribe({ args }) {
-      (args.contextValue as any)[SUBSCRIPTION_CONTEXT] = true;
+      args.contextValue[SUBSCRIPTION_CONTEXT] = true;
     },
     onSubgraphExecute({ subgraphName, executionRequest, executor, setExecutor }) {
-      const context = executionRequest.context as any;
+      const context = executionRequest.context;
       if (options.ttlMs <= 0 || !subgraphs.has(subgraphName) || !context?.[SUBSCRIPTION_CONTEXT]) return;
-      const scope = context[VIEWER_SCOPE];
+      const scope = viewerScope(context);
       if (!scope) return;
       const printed = entityFetch(executionRequest.document, executionRequest.operationName);
       if (!printed) return;
       const key = `${scope}\n${subgraphName}\n${printed}\n${JSON.stringify(executionRequest.variables ?? {})}`;
-      setExecutor((request) =>
+      // An entity fetch is a query: one result, never a stream. (Executors are generic in the result's
+      // data, which no function of a fixed type is; hence the cast.)
+      const cached = (request: Parameters<Executor>[0]) =>
         cache.get(key, () => executor(request) as Promise<ExecutionResult>)
           // Each caller gets its own copy of the data: the gateway merges into the objects it receives.
-          .then((result) => (result.data ? { ...result, data: structuredClone(result.data) } : result)),
-      );
+          .then((result) => (result.data ? { ...result, data: structuredClone(result.data) } : result));
+      setExecutor(cached as Executor);
     },
   };
 };

@@ -24,7 +24,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import { BATCHED } from './batched-change-stream.ts';
+import { BATCHED_FIELDS, ORDERS_SUBSCRIPTIONS } from '../orders-subscriptions.ts';
 
 export const TOO_EXPENSIVE = 'COST_ESTIMATED_TOO_EXPENSIVE';
 
@@ -38,8 +38,8 @@ export interface CostRules {
   subscriptionMaxBatch: number;
 }
 
-/** The field of a batch type that carries its changes (see batched-change-stream.ts). */
-const BATCH_CHANGES = 'changes';
+/** The field of a batch type that carries its changes (orders-subscriptions.ts). */
+const BATCH_CHANGES = ORDERS_SUBSCRIPTIONS.batchChanges;
 
 /**
  * Upper bounds of the schema's own lists, for pricing introspection: `__Schema.types` counts the
@@ -106,7 +106,7 @@ export function estimateCost(
   }
   const subscription = operation.operation === 'subscription';
   const batchTypes = new Set<string>();
-  for (const field of Object.values(BATCHED)) {
+  for (const field of BATCHED_FIELDS) {
     const type = schema.getSubscriptionType()?.getFields()[field]?.type;
     if (type) batchTypes.add(getNamedType(type).name);
   }
@@ -153,7 +153,7 @@ export function estimateCost(
         if (!field) continue;
         const own = pageSize(field, selection);
         const type = getNullableType(field.type);
-        const events = subscription && parent === root && Object.hasOwn(BATCHED, field.name) ? rules.subscriptionMaxBatch : 1;
+        const events = subscription && parent === root && ORDERS_SUBSCRIPTIONS.batched.has(field.name) ? rules.subscriptionMaxBatch : 1;
         const size = fixedListSize(parent, field.name) ?? own ?? listSize ?? rules.defaultListSize;
         const count = times * events * (isListType(type) ? size : 1);
         const named = getNamedType(field.type);

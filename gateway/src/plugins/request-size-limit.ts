@@ -27,7 +27,7 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, limit: num
  * The body's bytes, or `null` as soon as there are more than `maxBytes`: nothing past the limit is
  * kept (the rest is drained in the background, up to `drainBytes`).
  */
-export async function readAtMost(body: ReadableStream<Uint8Array>, maxBytes: number, drainBytes = DRAIN_BYTES): Promise<Uint8Array | null> {
+export async function readAtMost(body: ReadableStream<Uint8Array>, maxBytes: number, drainBytes = DRAIN_BYTES): Promise<Uint8Array<ArrayBuffer> | null> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -1,7 +1,8 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway';
 import { GraphQLError, Kind, getOperationAST, print, type DocumentNode, type ExecutionResult } from 'graphql';
-import { isAsyncIterable } from './subscription-authorization.ts';
-import { VIEWER_SCOPE } from './viewer-scope.ts';
+import { tokenExpiry, viewerScope } from '../auth.ts';
+import { isAsyncIterable } from '../iterators.ts';
+import { ORDERS_SUBSCRIPTIONS, changesIn } from '../orders-subscriptions.ts';
 
 type Result = ExecutionResult;
 
@@ -9,20 +10,6 @@ type Result = ExecutionResult;
 export interface SharingStats {
   consumers: number;
   streams: number;
-}
-
-/**
- * How many changes a result carries: the length of its root field's `changes` (a batch, also one a
- * per-change subscription is executed as), else one.
- */
-export function changesIn(result: Result): number {
-  const data = result.data;
-  if (data == null) return 1;
-  for (const key in data) {
-    const changes = (data[key] as any)?.changes;
-    if (Array.isArray(changes)) return Math.max(1, changes.length);
-  }
-  return 1;
 }
 
 /**
@@ -162,23 +149,21 @@ class SharedStream {
   }
 }
 
-/** Root fields whose subscribers may share: each sends "what changes from now on" to everyone alike. */
-const SHAREABLE = new Set(['orderChanged', 'orderChanges', 'orderChangeBatches']);
-
 const printed = new WeakMap<DocumentNode, string>();
 
 /**
  * The key under which identical subscriptions share a stream, or `null` when this one must have its
- * own: only the fields above, and never with a non-null `after` (a replay belongs to the one who asked).
+ * own: only the shareable fields (orders-subscriptions.ts), and never with a non-null `after` (a replay
+ * belongs to the one who asked).
  */
 export function sharingKey(document: DocumentNode, operationName: string | null | undefined,
                            variables: Record<string, unknown> | null | undefined, scope: string): string | null {
   const operation = getOperationAST(document, operationName);
   if (operation?.operation !== 'subscription') return null;
   for (const selection of operation.selectionSet.selections) {
-    if (selection.kind !== Kind.FIELD || !SHAREABLE.has(selection.name.value)) return null;
+    if (selection.kind !== Kind.FIELD || !ORDERS_SUBSCRIPTIONS.shareable.has(selection.name.value)) return null;
     for (const argument of selection.arguments ?? []) {
-      if (argument.name.value !== 'after') continue;
+      if (argument.name.value !== ORDERS_SUBSCRIPTIONS.resumeArgument) continue;
       const value = argument.value;
       if (value.kind === Kind.VARIABLE ? variables?.[value.name.value] != null : value.kind !== Kind.NULL) return null;
     }
@@ -189,6 +174,11 @@ export function sharingKey(document: DocumentNode, operationName: string | null 
     printed.set(document, text);
   }
   return `${scope}\n${operationName ?? ''}\n${text}\n${JSON.stringify(variables ?? {})}`;
+}
+
+/** `args` without the AbortSignal that ties an execution to its request. */
+function withoutSignal<T extends object>(args: T): T & { signal?: undefined } {
+  return { ...args, signal: undefined };
 }
 
 /**
@@ -251,15 +241,14 @@ export const useSharedSubscriptions = (options: { maxQueued: number; stats?: Sha
 
   return {
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
-      const context = args.contextValue as { [VIEWER_SCOPE]?: string; jwt?: { payload?: { exp?: unknown } } } | undefined;
-      const scope = context?.[VIEWER_SCOPE];
+      const scope = viewerScope(args.contextValue);
       if (!scope) return;
       const key = sharingKey(args.document, args.operationName, args.variableValues as Record<string, unknown> | undefined, scope);
       if (!key) return;
-      const exp = context.jwt?.payload?.exp;
-      const expires = typeof exp === 'number' ? exp : Number.POSITIVE_INFINITY;
-      // Detached from the opener's request: see above.
-      setSubscribeFn((subscribeArgs) => join(key, expires, () => subscribeFn({ ...subscribeArgs, signal: undefined })) as any);
+      const expires = tokenExpiry(args.contextValue) ?? Number.POSITIVE_INFINITY;
+      // Detached from the opener's request: see above. (Hive's executor reads the `signal` that
+      // graphql-js 16's ExecutionArgs does not declare.)
+      setSubscribeFn((subscribeArgs) => join(key, expires, () => subscribeFn(withoutSignal(subscribeArgs))));
     },
   };
 };

@@ -25,7 +25,7 @@ export const useSubgraphOperationNames = (): GatewayPlugin => {
   const named = new WeakMap<DocumentNode, Map<string, DocumentNode | null>>();
   return {
     onSubgraphExecute({ executionRequest }) {
-      const name = (executionRequest.context as any)?.params?.operationName;
+      const name = executionRequest.context?.params?.operationName;
       if (executionRequest.operationName || typeof name !== 'string' || name === '') return;
       let byName = named.get(executionRequest.document);
       if (!byName) named.set(executionRequest.document, (byName = new Map()));

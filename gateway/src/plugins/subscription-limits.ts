@@ -1,39 +1,13 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway';
 import { GraphQLError } from 'graphql';
-import { isAsyncIterable } from './subscription-authorization.ts';
+import { viewerId } from '../auth.ts';
+import { isAsyncIterable, passOn } from '../iterators.ts';
 
 export const TOO_MANY_SUBSCRIPTIONS = 'TOO_MANY_SUBSCRIPTIONS';
 
-/**
- * `source` that calls `release` once, when it ends, fails or its consumer leaves. Not an async
- * generator: a generator's `return()` would wait for the pending `next()`, i.e. for the next event.
- */
+/** `source` that calls `release` once, when it ends, fails or its consumer leaves (iterators.ts). */
 export function releasing<T>(source: AsyncIterable<T>, release: () => void): AsyncIterableIterator<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  return {
-    async next() {
-      try {
-        const result = await iterator.next();
-        if (result.done) release();
-        return result;
-      } catch (err) {
-        release();
-        throw err;
-      }
-    },
-    async return(value?: any) {
-      release();
-      return (await iterator.return?.(value)) ?? { value: undefined, done: true };
-    },
-    async throw(err?: unknown) {
-      release();
-      if (iterator.throw) return iterator.throw(err);
-      throw err;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  return passOn<T, T>(source, { next: (pull) => pull(), end: release });
 }
 
 /** Counts of open subscriptions by key, each refused past its limit. */
@@ -78,10 +52,8 @@ export const useSubscriptionLimits = (limits: { perConnection: number; perViewer
   const refusal = (message: string) => ({ errors: [new GraphQLError(message, { extensions: { code: TOO_MANY_SUBSCRIPTIONS } })] });
   return {
     onSubscribe({ args, subscribeFn, setSubscribeFn }) {
-      const context = args.contextValue as { socket?: object; jwt?: { payload?: { sub?: unknown } } } | undefined;
-      const socket = context?.socket;
-      const sub = context?.jwt?.payload?.sub;
-      const viewer = typeof sub === 'string' ? sub : undefined;
+      const socket = (args.contextValue as { socket?: object } | undefined)?.socket;
+      const viewer = viewerId(args.contextValue);
       if (!socket && viewer === undefined) return; // SSE without a token: one request, bounded like any request
       setSubscribeFn(async (subscribeArgs) => {
         const releaseConnection = socket ? byConnection.take(socket) : () => {};

@@ -1,6 +1,7 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway';
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import { isAsyncIterable } from './subscription-authorization.ts';
+import { tokenExpiry } from '../auth.ts';
+import { isAsyncIterable } from '../iterators.ts';
 
 export const TOKEN_EXPIRED = 'TOKEN_EXPIRED';
 
@@ -30,8 +31,8 @@ function saysTokenExpired(result: unknown): boolean {
  * TOKEN_EXPIRED (it ends subscriptions at `exp` too). The timer is cleared when the subscription ends
  * first, and re-armed in steps for an expiry beyond setTimeout's range.
  *
- * Not an async generator: a generator's `return()` would wait for the pending `next()`, i.e. for the
- * next event, and so would the error due at expiry.
+ * Not an async generator, for the reason in iterators.ts, and not a passOn wrapper either: the error due
+ * at expiry must answer a `next()` that is still waiting for the source, which passOn never does.
  */
 export function untilExpiry(source: AsyncIterable<ExecutionResult>, expiresAt: number,
                             now: () => number = Date.now): AsyncIterableIterator<ExecutionResult> {
@@ -136,8 +137,8 @@ export function untilExpiry(source: AsyncIterable<ExecutionResult>, expiresAt: n
  */
 export const useTokenExpiry = (): GatewayPlugin => ({
   onSubscribe({ args, subscribeFn, setSubscribeFn }) {
-    const exp = (args.contextValue as { jwt?: { payload?: { exp?: unknown } } })?.jwt?.payload?.exp;
-    if (typeof exp !== 'number' || !Number.isFinite(exp)) return;
+    const exp = tokenExpiry(args.contextValue);
+    if (exp === undefined) return;
     setSubscribeFn(async (subscribeArgs) => {
       const result = await subscribeFn(subscribeArgs);
       if (!isAsyncIterable(result)) return result;

@@ -1,39 +1,12 @@
 import {
-  createInlineSigningKeyProvider,
   createRemoteJwksSigningKeyProvider,
   useJWT,
   type GatewayPlugin,
+  type GetSigningKeyFunction,
 } from '@graphql-hive/gateway';
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { clientAuthorization } from './subscription-authorization.ts';
-
-/**
- * Whose view a request gets: `staff`, or `user:<id>`. Two requests of one scope get the same answer
- * from the subgraphs (they decide visibility by the viewer's id and the staff role only), which is
- * what lets the gateway share entity results and subscriptions between them, and only between them.
- */
-export type ViewerScope = 'staff' | `user:${string}`;
-
-export const VIEWER_SCOPE = 'viewerScope';
-
-/** A user id as the services take it: a positive 64-bit integer, in decimal. */
-const USER_ID = /^[1-9][0-9]{0,18}$/;
-const MAX_USER_ID = 9223372036854775807n;
-
-/** The scope of a verified token's claims, or `null` when they name no user the services know how to read. */
-export function scopeOf(claims: Record<string, unknown>): ViewerScope | null {
-  const sub = claims.sub;
-  if (typeof sub !== 'string' || !USER_ID.test(sub) || BigInt(sub) > MAX_USER_ID) return null;
-  const roles = claims.roles;
-  return Array.isArray(roles) && roles.includes('staff') ? 'staff' : `user:${sub}`;
-}
-
-/** The bearer token in an Authorization value, or `null` when it is not `Bearer <token>`. */
-export function bearerToken(authorization: string): string | null {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization.trim());
-  return match ? match[1] : null;
-}
+import { VIEWER_SCOPE, bearerToken, clientAuthorization, scopeOf, verifiedClaims, type ViewerScope } from '../auth.ts';
 
 /**
  * A coded GraphQL error, answered with status 200 like every other error the gateway relays: GraphQL
@@ -42,6 +15,12 @@ export function bearerToken(authorization: string): string | null {
 export function unauthenticated(message: string) {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
 }
+
+/**
+ * A signing-key provider as jsonwebtoken uses it: Hive types its keys as strings (PEM or secret), but
+ * jsonwebtoken takes KeyObjects as well, and the providers below hand out KeyObjects (parsed once).
+ */
+const asSigningKeyProvider = (provider: (kid?: string) => unknown) => provider as GetSigningKeyFunction;
 
 /** A JWKS signing-key provider for an OpenID issuer, its `jwks_uri` read from the discovery document on first use. */
 export function issuerSigningKeys(issuer: string) {
@@ -75,6 +54,10 @@ function keyObjectOf(pem: unknown): unknown {
   return key;
 }
 
+/** A graphql-ws socket as Hive puts it on a WebSocket request's context. */
+const isClosable = (socket: unknown): socket is { close(code: number, reason: string): void } =>
+  typeof socket === 'object' && socket !== null && typeof (socket as { close?: unknown }).close === 'function';
+
 /**
  * Verifies the client's token at the door, with Hive Gateway's JWT plugin (the same HS256 secret as
  * the services, or the issuer's JWKS), and puts the viewer's scope on the context as `viewerScope`.
@@ -85,19 +68,19 @@ function keyObjectOf(pem: unknown): unknown {
  * without `exp` would make a stolen token good forever. No token is left to the subgraphs, which decide
  * per field. The token itself is still forwarded: the subgraphs verify it again (defence in depth).
  */
-export const useViewerScope = (auth: { secret: string; issuer?: string; audience?: string; requireExp: boolean }): GatewayPlugin => {
+export const useViewerScope = (auth: { secret: string; issuer?: string; audience?: string; requireExp: boolean }): GatewayPlugin<{ [VIEWER_SCOPE]: ViewerScope; socket?: unknown }> => {
   // The secret as a KeyObject, made once: given a string, jsonwebtoken first tries it as a public key
   // on every verification and builds the secret key from the exception, 1.5 ms of CPU per request
   // (6.4% of the gateway's CPU on a page of orders, profiled).
   const secretKey = createSecretKey(Buffer.from(auth.secret));
   const jwt = useJWT({
-    signingKeyProviders: [auth.issuer ? issuerSigningKeys(auth.issuer) : createInlineSigningKeyProvider(secretKey as any /* typed as a string; jsonwebtoken takes a KeyObject */)],
+    signingKeyProviders: [asSigningKeyProvider(auth.issuer ? issuerSigningKeys(auth.issuer) : () => secretKey)],
     tokenVerification: {
       ...(auth.issuer ? { algorithms: ['RS256'], issuer: auth.issuer } : { algorithms: ['HS256'] }),
       ...(auth.audience ? { audience: auth.audience } : {}),
     },
     tokenLookupLocations: [
-      ({ request, serverContext }: any) => {
+      ({ request, serverContext }) => {
         const authorization = clientAuthorization(serverContext, request);
         const token = authorization && bearerToken(authorization);
         return token ? { prefix: 'Bearer', token } : undefined;
@@ -106,25 +89,27 @@ export const useViewerScope = (auth: { secret: string; issuer?: string; audience
     // Refusals are ours (below), with the stable code; the plugin only verifies.
     reject: { missingToken: false, invalidToken: false },
     forward: { payload: false, token: false },
-  } as any);
+  });
   return {
     onPluginInit({ addPlugin }) {
-      addPlugin(jwt as GatewayPlugin);
+      // A GatewayPlugin's onRequest is typed for the gateway's server context, Yoga's addPlugin for the
+      // bare one; the gateway passes its own, so the plugin gets what it is typed for.
+      addPlugin(jwt as Parameters<typeof addPlugin>[0]);
     },
     onContextBuilding() {
       // After every plugin has built its part of the context, the JWT plugin's `jwt` included.
-      return ({ context, extendContext }: any) => {
+      return ({ context, extendContext }) => {
         const authorization = clientAuthorization(context, context.request);
         if (!authorization) return;
-        const payload = context.jwt?.payload;
+        const payload = verifiedClaims(context);
         const scope = payload ? scopeOf(payload) : null;
         const expires = !auth.requireExp || typeof payload?.exp === 'number';
         if (scope && expires) {
           extendContext({ [VIEWER_SCOPE]: scope });
           return;
         }
-        const socket = context.socket;
-        if (socket && typeof socket.close === 'function') {
+        const socket: unknown = context.socket;
+        if (isClosable(socket)) {
           // Late enough for the error to reach the client first.
           setTimeout(() => socket.close(4401, 'Unauthorized'), 100).unref?.();
         }

@@ -178,8 +178,37 @@ export function token(sub: string, { staff = false, ttlMs = 3_600_000 as number 
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
 
+/** A GraphQL response as clients receive it (parsed JSON). */
+export interface GraphQLResponse {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+/** A graphql-transport-ws message as the gateway sends it. */
+export interface WsMessage {
+  id?: string;
+  type: string;
+  payload?: GraphQLResponse;
+}
+
+/** The codes of a response's errors, in order (none for anything that is not a response with errors). */
+export function codesOf(response: unknown): unknown[] {
+  const errors = (response as GraphQLResponse | undefined)?.errors;
+  return Array.isArray(errors) ? errors.map((e) => e.extensions?.code) : [];
+}
+
+/** The value at `path` in parsed JSON, or `undefined` when it is not there. */
+export function at(value: unknown, ...path: (string | number)[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
 /** A POST to the gateway; the parsed body and the status. */
-export async function post(gateway: Gateway, body: GraphQLBody, bearer?: string): Promise<{ status: number; body: any }> {
+export async function post(gateway: Gateway, body: GraphQLBody, bearer?: string): Promise<{ status: number; body: GraphQLResponse }> {
   const response = await fetch(gateway.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
@@ -240,14 +269,14 @@ export function sse(gateway: Gateway, body: GraphQLBody, bearer?: string) {
 /** A graphql-transport-ws client: messages received, and the close code once closed. */
 export async function wsClient(gateway: Gateway, bearer?: string) {
   const socket = new WebSocket(gateway.wsUrl, 'graphql-transport-ws');
-  const messages: any[] = [];
+  const messages: WsMessage[] = [];
   let closeCode: number | undefined;
   socket.on('message', (data) => messages.push(JSON.parse(String(data))));
   const closed = new Promise<number>((resolveClose) => socket.on('close', (code) => resolveClose((closeCode = code))));
   socket.on('error', () => {});
   await once(socket, 'open');
   socket.send(JSON.stringify({ type: 'connection_init', payload: bearer ? { Authorization: `Bearer ${bearer}` } : {} }));
-  const waitFor = async (predicate: (m: any) => boolean, ms = 5000) => {
+  const waitFor = async (predicate: (m: WsMessage) => unknown, ms = 5000) => {
     const deadline = Date.now() + ms;
     for (;;) {
       const found = messages.find(predicate);

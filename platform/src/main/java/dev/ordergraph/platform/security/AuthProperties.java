@@ -3,6 +3,11 @@ package dev.ordergraph.platform.security;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
 /**
  * How bearer tokens are checked.
  *
@@ -19,8 +24,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record AuthProperties(String jwtSecret, String jwtIssuerUri, String jwtAudience,
                              @DefaultValue("true") boolean requireExp) {
 
-    /** Public on purpose: anyone can mint tokens with it, so it is refused in the {@code prod} profile. */
-    public static final String DEV_SECRET = "ordergraph-dev-secret-not-for-production-0123456789";
+    /**
+     * Public on purpose: anyone can mint tokens with it, so it is refused in the {@code prod} profile. Defined
+     * once, in {@code schema/dev-jwt-secret}, which the gateway, the web server and {@code scripts/token.sh}
+     * read too; the platform build copies it beside this class, so a service finds it in its jar wherever
+     * it runs.
+     */
+    public static final String DEV_SECRET = readDevSecret();
 
     /** HS256 with {@code jwtSecret} and the defaults for the rest. */
     public static AuthProperties withSecret(String jwtSecret) {
@@ -37,5 +47,16 @@ public record AuthProperties(String jwtSecret, String jwtIssuerUri, String jwtAu
 
     public String effectiveSecret() {
         return jwtSecret == null || jwtSecret.isBlank() ? DEV_SECRET : jwtSecret;
+    }
+
+    private static String readDevSecret() {
+        try (InputStream in = AuthProperties.class.getResourceAsStream("dev-jwt-secret")) {
+            if (in == null) {
+                throw new IllegalStateException("dev-jwt-secret is not on the classpath: the platform build copies it from schema/dev-jwt-secret");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
