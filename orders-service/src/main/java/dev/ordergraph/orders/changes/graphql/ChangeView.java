@@ -65,7 +65,7 @@ final class ChangeView implements Function<SequencedChange, ChangeView.Delivery>
     }
 
     /** An image as the API's {@code Order}; its state is one the schema names (the table's check keeps it so). */
-    static Order order(OrderImage image) {
+    private static Order order(OrderImage image) {
         return OrderMapper.toGraphQl(image.id(), image.date(), OrderState.valueOf(image.state()), image.userId());
     }
 
