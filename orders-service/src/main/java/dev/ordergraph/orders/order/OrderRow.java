@@ -5,7 +5,10 @@ import dev.ordergraph.orders.generated.types.OrderState;
 
 import java.time.LocalDate;
 
-/** One image of an {@code orders} row, as a query read it or the log carried it: everything permissions and filters need. */
+/**
+ * One {@code orders} row as a query or a write read it, on its way to the API. The change pipeline
+ * describes rows with its own {@code OrderImage}, which knows no GraphQL types.
+ */
 public record OrderRow(long id, LocalDate date, OrderState state, long userId) {
 
     public Order toGraphQl() {

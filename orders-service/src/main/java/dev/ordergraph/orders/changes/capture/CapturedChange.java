@@ -1,7 +1,5 @@
 package dev.ordergraph.orders.changes.capture;
 
-import dev.ordergraph.orders.order.OrderRow;
-
 import java.time.Instant;
 
 /**
@@ -13,7 +11,7 @@ import java.time.Instant;
  * @param position    identity in the log; a redelivered change carries the same one
  * @param committedAt when its transaction committed
  */
-public record CapturedChange(OrderRow before, OrderRow after, ChangePosition position, Instant committedAt) {
+public record CapturedChange(OrderImage before, OrderImage after, ChangePosition position, Instant committedAt) {
 
     public CapturedChange {
         if (before == null && after == null) {
@@ -23,6 +21,11 @@ public record CapturedChange(OrderRow before, OrderRow after, ChangePosition pos
 
     public long orderId() {
         return after != null ? after.id() : before.id();
+    }
+
+    /** What the change did to the row. */
+    public RowChange action() {
+        return RowChange.of(before, after);
     }
 
     /** The transaction, as the log numbers it (a 32-bit xid). */

@@ -47,7 +47,7 @@ public class ChangeFeed implements SmartLifecycle {
     private final ChangeLogStore store;
     private final CdcProperties properties;
     private final ChangeWindow window;
-    private final Map<Route, Set<FeedSubscriber<?, ?>>> subscribers = new ConcurrentHashMap<>();
+    private final Map<Route, Set<FeedSubscriber<?>>> subscribers = new ConcurrentHashMap<>();
     private final Counter events;
     private final Counter duplicates;
     private final Timer commitToPublish;
@@ -144,15 +144,16 @@ public class ChangeFeed implements SmartLifecycle {
     }
 
     /**
-     * Opens a subscription that sends one change per message, starting after {@code after} (replayed
-     * from the window) or, without it, with the next change. Registration and the position it starts
-     * reading from are fixed under the window's lock, so no change falls between them.
+     * Opens a subscription whose edge sends one change per message, starting after {@code after}
+     * (replayed from the window) or, without it, with the next change. Like every subscription it
+     * receives lists, here of up to a read step each, for the edge to unroll. Registration and the
+     * position it starts reading from are fixed under the window's lock, so no change falls between them.
      *
      * @param view what the subscriber makes of a change, {@code null} when it is not for them
      * @throws ApiException {@code CURSOR_EXPIRED} when the window no longer holds {@code after}
      */
-    public <D> Flux<D> subscribe(Route route, ChangePosition after, Function<SequencedChange, D> view) {
-        return open(route, after, timed(view), new Packing.OnePerMessage<Sent<D>>()).map(Sent::delivery);
+    public <D> Flux<List<D>> subscribe(Route route, ChangePosition after, Function<SequencedChange, D> view) {
+        return open(route, after, view, BatchBounds.perChange());
     }
 
     /**
@@ -162,59 +163,36 @@ public class ChangeFeed implements SmartLifecycle {
      */
     public <D> Flux<List<D>> subscribeBatches(Route route, ChangePosition after, Function<SequencedChange, D> view,
                                                ToLongFunction<D> bytes, int maxChanges) {
-        var packing = new Packing.Batches<Sent<D>>(Math.min(maxChanges, properties.batchMaxChanges()), properties.batchMaxBytes().toBytes(),
-                sent -> bytes.applyAsLong(sent.delivery()));
-        return open(route, after, timed(view), packing).map(batch -> batch.stream().map(Sent::delivery).toList());
+        return open(route, after, view,
+                new BatchBounds<>(Math.min(maxChanges, properties.batchMaxChanges()), properties.batchMaxBytes().toBytes(), bytes));
     }
 
-    /** A delivery with its change's commit time, to time the hand-over to the client's transport. */
-    private record Sent<D>(D delivery, Instant committedAt) {
-    }
-
-    private <D> Function<SequencedChange, Sent<D>> timed(Function<SequencedChange, D> view) {
-        return change -> {
-            D delivery = view.apply(change);
-            return delivery == null ? null : new Sent<>(delivery, change.change().committedAt());
-        };
-    }
-
-    private <D, T> Flux<T> open(Route route, ChangePosition after, Function<SequencedChange, D> view, Packing<D, T> packing) {
+    private <D> Flux<List<D>> open(Route route, ChangePosition after, Function<SequencedChange, D> view, BatchBounds<D> bounds) {
         if (after == null || !source.durable()) {
-            return register(route, after, view, packing);
+            return register(route, after, view, bounds);
         }
         // Read from a shared topic, this replica may not have reached a cursor another replica issued a
         // moment ago (a client failing over): look for it a little longer before calling it expired.
-        return Flux.defer(() -> register(route, after, view, packing))
+        return Flux.defer(() -> register(route, after, view, bounds))
                 .retryWhen(Retry.fixedDelay(CURSOR_WAIT.toMillis() / 50, Duration.ofMillis(50))
                         .filter(e -> e instanceof ApiException api && api.code() == ErrorCode.CURSOR_EXPIRED)
                         .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
     }
 
-    private <D, T> Flux<T> register(Route route, ChangePosition after, Function<SequencedChange, D> view, Packing<D, T> packing) {
-        FeedSubscriber<D, T> subscriber = window.locked(() -> {
+    private <D> Flux<List<D>> register(Route route, ChangePosition after, Function<SequencedChange, D> view, BatchBounds<D> bounds) {
+        FeedSubscriber<D> subscriber = window.locked(() -> {
             long newest = window.newest();
             long first = (after == null ? newest : replayStart(after)) + 1;
-            FeedSubscriber<D, T> created = new FeedSubscriber<>(window, route, view, packing, first, first <= newest,
-                    Math.min(properties.maxLag(), window.capacity()));
+            FeedSubscriber<D> created = new FeedSubscriber<>(window, route, view, bounds, first, first <= newest,
+                    Math.min(properties.maxLag(), window.capacity()), commitToSend);
             subscribers.compute(route, (r, set) -> {
-                Set<FeedSubscriber<?, ?>> indexed = set != null ? set : ConcurrentHashMap.newKeySet();
+                Set<FeedSubscriber<?>> indexed = set != null ? set : ConcurrentHashMap.newKeySet();
                 indexed.add(created);
                 return indexed;
             });
             return created;
         });
-        return subscriber.flux(delivery)
-                .doOnNext(message -> recordSent(message))
-                .doFinally(signal -> forget(subscriber));
-    }
-
-    private void recordSent(Object message) {
-        Instant now = Instant.now();
-        if (message instanceof Sent<?> one) {
-            commitToSend.record(Duration.between(one.committedAt(), now));
-        } else if (message instanceof List<?> batch) {
-            batch.forEach(sent -> commitToSend.record(Duration.between(((Sent<?>) sent).committedAt(), now)));
-        }
+        return subscriber.flux(delivery).doFinally(signal -> forget(subscriber));
     }
 
     /** The sequence after which to replay for {@code after}, or {@code CURSOR_EXPIRED}. */
@@ -229,15 +207,15 @@ public class ChangeFeed implements SmartLifecycle {
 
     /** Wakes the subscribers {@code change} may concern (under the window's lock, in commit order). */
     private void wake(SequencedChange change) {
-        Set<FeedSubscriber<?, ?>> targets = new LinkedHashSet<>();
+        Set<FeedSubscriber<?>> targets = new LinkedHashSet<>();
         for (Route route : Route.of(change.change())) {
-            Set<FeedSubscriber<?, ?>> indexed = subscribers.get(route);
+            Set<FeedSubscriber<?>> indexed = subscribers.get(route);
             if (indexed != null) {
                 targets.addAll(indexed);
             }
         }
         long newest = window.newest();
-        for (FeedSubscriber<?, ?> subscriber : targets) {
+        for (FeedSubscriber<?> subscriber : targets) {
             if (subscriber.closed()) {
                 forget(subscriber); // cut off before its client ever subscribed
             } else {
@@ -246,7 +224,7 @@ public class ChangeFeed implements SmartLifecycle {
         }
     }
 
-    private void forget(FeedSubscriber<?, ?> subscriber) {
+    private void forget(FeedSubscriber<?> subscriber) {
         // Atomic per route, so an empty set is dropped without racing a new subscriber's compute().
         subscribers.computeIfPresent(subscriber.route(), (route, set) -> {
             set.remove(subscriber);

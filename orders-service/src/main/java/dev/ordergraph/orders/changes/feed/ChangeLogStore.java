@@ -2,9 +2,7 @@ package dev.ordergraph.orders.changes.feed;
 
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import dev.ordergraph.orders.changes.capture.ChangePosition;
-import dev.ordergraph.orders.order.OrderRow;
-
-import dev.ordergraph.orders.generated.types.OrderState;
+import dev.ordergraph.orders.changes.capture.OrderImage;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -51,7 +49,7 @@ class ChangeLogStore {
             ps.setLong(2, change.position().txId());
             ps.setLong(3, change.position().lsn());
             ps.setInt(4, change.position().ordinal());
-            ps.setString(5, action(change)); // for people reading the table; the row images decide
+            ps.setString(5, change.action().name()); // for people reading the table; the row images decide
             write(ps, 6, change.before());
             write(ps, 10, change.after());
             ps.setTimestamp(14, Timestamp.from(change.committedAt()));
@@ -63,7 +61,7 @@ class ChangeLogStore {
         jdbc.update("delete from order_change_log where sequence <= ?", sequence);
     }
 
-    private static void write(PreparedStatement ps, int first, OrderRow row) throws SQLException {
+    private static void write(PreparedStatement ps, int first, OrderImage row) throws SQLException {
         if (row == null) {
             ps.setNull(first, Types.BIGINT);
             ps.setNull(first + 1, Types.DATE);
@@ -72,13 +70,9 @@ class ChangeLogStore {
         } else {
             ps.setLong(first, row.id());
             ps.setDate(first + 1, Date.valueOf(row.date()));
-            ps.setString(first + 2, row.state().name());
+            ps.setString(first + 2, row.state());
             ps.setLong(first + 3, row.userId());
         }
-    }
-
-    private static String action(CapturedChange change) {
-        return change.before() == null ? "CREATED" : change.after() == null ? "DELETED" : "UPDATED";
     }
 
     private static SequencedChange read(ResultSet rs) throws SQLException {
@@ -86,11 +80,11 @@ class ChangeLogStore {
                 new ChangePosition(rs.getLong(2), rs.getLong(3), rs.getInt(4)), rs.getTimestamp(14).toInstant()));
     }
 
-    private static OrderRow row(ResultSet rs, int first) throws SQLException {
+    private static OrderImage row(ResultSet rs, int first) throws SQLException {
         long id = rs.getLong(first);
         if (rs.wasNull()) {
             return null;
         }
-        return new OrderRow(id, rs.getDate(first + 1).toLocalDate(), OrderState.valueOf(rs.getString(first + 2)), rs.getLong(first + 3));
+        return new OrderImage(id, rs.getDate(first + 1).toLocalDate(), rs.getString(first + 2), rs.getLong(first + 3));
     }
 }

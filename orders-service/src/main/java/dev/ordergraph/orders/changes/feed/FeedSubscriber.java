@@ -2,16 +2,18 @@ package dev.ordergraph.orders.changes.feed;
 
 import dev.ordergraph.platform.errors.ApiException;
 import dev.ordergraph.platform.errors.ErrorCode;
+import io.micrometer.core.instrument.Timer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.scheduler.Scheduler;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import java.util.function.ToLongFunction;
 
 /**
  * One live subscription: which changes it is indexed for, what it makes of each (its view: visibility,
@@ -21,10 +23,9 @@ import java.util.function.ToLongFunction;
  * further behind than {@code maxLag} changes is cut off with {@code SLOW_CONSUMER}; the feed never
  * waits for a client and memory does not grow with them.
  *
- * @param <D> what the view makes of one change
- * @param <T> what one message to the client carries (see {@link Packing})
+ * @param <D> what the view makes of one change; the client receives lists of them (see {@link BatchBounds})
  */
-final class FeedSubscriber<D, T> {
+final class FeedSubscriber<D> {
 
     private static final long NOTHING = Long.MAX_VALUE;
     /** Changes read from the window per step: bounds the time its lock is held for one reader. */
@@ -33,45 +34,36 @@ final class FeedSubscriber<D, T> {
     private final ChangeWindow window;
     private final Route route;
     private final Function<SequencedChange, D> view;
-    /** Batches (one list per message, within the bounds below) or one change per message. */
-    private final boolean batched;
-    private final int maxChanges;
-    private final long maxBytes;
-    private final ToLongFunction<D> bytes;
+    private final BatchBounds<D> bounds;
     private final long maxLag;
+    /** Commit to hand-over to the transport, per change. */
+    private final Timer sendLag;
     /** The oldest sequence routed to this subscriber and not read yet; {@link #NOTHING} when none. */
     private final AtomicLong unread = new AtomicLong(NOTHING);
     private final AtomicInteger draining = new AtomicInteger();
     /** Where reading continues; only the draining thread touches it. */
     private long next;
-    private volatile FluxSink<T> sink;
+    private volatile FluxSink<Read<D>> sink;
     private volatile ApiException failure;
     private volatile boolean closed;
+
+    /** One message as read: its deliveries and, to time their hand-over, when each one's change committed. */
+    private record Read<D>(List<D> deliveries, List<Instant> committedAt) {
+    }
 
     /**
      * @param view           this subscriber's delivery for a change, or {@code null} when it is not for them
      * @param firstSequence  the first change it reads
      * @param replay         whether the window already holds changes from {@code firstSequence} on (a resume)
      */
-    FeedSubscriber(ChangeWindow window, Route route, Function<SequencedChange, D> view, Packing<D, T> packing,
-                   long firstSequence, boolean replay, long maxLag) {
+    FeedSubscriber(ChangeWindow window, Route route, Function<SequencedChange, D> view, BatchBounds<D> bounds,
+                   long firstSequence, boolean replay, long maxLag, Timer sendLag) {
         this.window = window;
         this.route = route;
         this.view = view;
+        this.bounds = bounds;
         this.maxLag = maxLag;
-        if (packing instanceof Packing.Batches<?> batches) {
-            @SuppressWarnings("unchecked") // Batches<D> is the only Batches a Packing<D, T> can be
-            ToLongFunction<D> size = (ToLongFunction<D>) batches.bytes();
-            this.batched = true;
-            this.maxChanges = batches.maxChanges();
-            this.maxBytes = batches.maxBytes();
-            this.bytes = size;
-        } else {
-            this.batched = false;
-            this.maxChanges = READ_STEP;
-            this.maxBytes = Long.MAX_VALUE;
-            this.bytes = delivery -> 0;
-        }
+        this.sendLag = sendLag;
         this.next = firstSequence;
         if (replay) {
             unread.set(firstSequence);
@@ -90,13 +82,12 @@ final class FeedSubscriber<D, T> {
     /**
      * The messages for this client, handed over on {@code delivery}: whatever the client's transport
      * does with them (an SSE response writes in {@code onNext} and asks for everything) blocks a
-     * thread of its own, never the feed's, and its demand stays bounded by the hand-over queue.
-     * Batches are handed over one at a time, so the next is read only once the transport has taken
-     * the previous one: that is what lets changes accumulate into it.
+     * thread of its own, never the feed's. Messages are handed over one at a time (prefetch 1), so the
+     * next is read only once the transport has taken the previous one: that is what lets changes
+     * accumulate into it, and what bounds what a subscriber holds to the message in hand and the next.
      */
-    Flux<T> flux(Scheduler delivery) {
-        int prefetch = batched ? 1 : READ_STEP;
-        return Flux.<T>create(created -> {
+    Flux<List<D>> flux(Scheduler delivery) {
+        return Flux.<Read<D>>create(created -> {
             if (failure != null) {
                 created.error(failure); // cut off between subscribing to the feed and the client's first request
                 return;
@@ -104,7 +95,14 @@ final class FeedSubscriber<D, T> {
             sink = created;
             created.onRequest(demand -> drain());
             created.onDispose(() -> closed = true);
-        }).publishOn(delivery, prefetch);
+        }).publishOn(delivery, 1).map(this::handOver);
+    }
+
+    /** The deliveries of {@code read}, as its transport takes them: the end of each change's send lag. */
+    private List<D> handOver(Read<D> read) {
+        Instant now = Instant.now();
+        read.committedAt().forEach(committed -> sendLag.record(Duration.between(committed, now)));
+        return read.deliveries();
     }
 
     /**
@@ -125,7 +123,7 @@ final class FeedSubscriber<D, T> {
 
     /** Ends the subscription normally (the service is stopping), so the client knows to resume elsewhere. */
     void complete() {
-        FluxSink<T> out = sink;
+        FluxSink<Read<D>> out = sink;
         closed = true;
         if (out != null) {
             out.complete();
@@ -139,40 +137,32 @@ final class FeedSubscriber<D, T> {
         }
         int missed = 1;
         do {
-            FluxSink<T> out = sink;
+            FluxSink<Read<D>> out = sink;
             while (out != null && !closed && out.requestedFromDownstream() > 0) {
-                List<D> read = batched ? read(maxChanges, maxBytes) : read((int) Math.min(out.requestedFromDownstream(), READ_STEP), maxBytes);
+                Read<D> read = read();
                 if (read == null) {
                     fail(); // the window moved past what this subscriber had still to read
                     return;
                 }
-                if (read.isEmpty()) {
+                if (read.deliveries().isEmpty()) {
                     break;
                 }
-                emit(out, read);
+                out.next(read);
             }
             missed = draining.addAndGet(-missed);
         } while (missed != 0);
     }
 
-    @SuppressWarnings("unchecked") // T is D for one change per message and List<D> for batches
-    private void emit(FluxSink<T> out, List<D> read) {
-        if (batched) {
-            out.next((T) read);
-        } else {
-            read.forEach(delivery -> out.next((T) delivery));
-        }
-    }
-
     /**
-     * This subscriber's deliveries among the unread changes, at most {@code limit} and, past the
-     * first, {@code byteLimit} bytes; empty when nothing is unread, {@code null} when what was unread has
-     * left the window. What it does not take stays unread.
+     * This subscriber's deliveries among the unread changes, within its bounds; empty when nothing is
+     * unread, {@code null} when what was unread has left the window. What it does not take stays unread.
      */
-    private List<D> read(int limit, long byteLimit) {
+    private Read<D> read() {
+        int limit = bounds.maxChanges();
         List<D> taken = new ArrayList<>(Math.min(limit, 64));
+        List<Instant> committedAt = new ArrayList<>(Math.min(limit, 64));
         long size = 0;
-        while (taken.size() < limit && size < byteLimit) {
+        while (taken.size() < limit && size < bounds.maxBytes()) {
             long from = unread.getAndSet(NOTHING);
             if (from == NOTHING) {
                 break;
@@ -183,14 +173,15 @@ final class FeedSubscriber<D, T> {
             }
             long resumeAt = slice.next();
             for (SequencedChange change : slice.changes()) {
-                if (taken.size() >= limit || size >= byteLimit) {
+                if (taken.size() >= limit || size >= bounds.maxBytes()) {
                     resumeAt = change.sequence(); // full: this one and the rest of the slice stay unread
                     break;
                 }
                 D delivery = view.apply(change);
                 if (delivery != null) {
                     taken.add(delivery);
-                    size += bytes.applyAsLong(delivery);
+                    committedAt.add(change.change().committedAt());
+                    size += bounds.bytes().applyAsLong(delivery);
                 }
             }
             next = resumeAt;
@@ -198,14 +189,14 @@ final class FeedSubscriber<D, T> {
                 unread.accumulateAndGet(resumeAt, Math::min);
             }
         }
-        return taken;
+        return new Read<>(taken, committedAt);
     }
 
     private void fail() {
         failure = new ApiException(ErrorCode.SLOW_CONSUMER, "This subscription fell more than " + maxLag
                 + " changes behind and was closed; resume with the last cursor received, or read faster.");
         closed = true;
-        FluxSink<T> out = sink;
+        FluxSink<Read<D>> out = sink;
         if (out != null) {
             out.error(failure);
         }

@@ -1,10 +1,13 @@
 package dev.ordergraph.orders.changes.graphql;
 
+import dev.ordergraph.orders.changes.capture.OrderImage;
+import dev.ordergraph.orders.changes.capture.RowChange;
 import dev.ordergraph.orders.changes.feed.SequencedChange;
 import dev.ordergraph.orders.generated.types.ChangeAction;
 import dev.ordergraph.orders.generated.types.Order;
 import dev.ordergraph.orders.generated.types.OrderChange;
-import dev.ordergraph.orders.order.OrderRow;
+import dev.ordergraph.orders.generated.types.OrderState;
+import dev.ordergraph.orders.order.OrderMapper;
 import dev.ordergraph.platform.security.Viewer;
 
 import java.time.ZoneOffset;
@@ -13,9 +16,10 @@ import java.util.function.Predicate;
 
 /**
  * One subscriber's view of the changes: what its viewer may see, what its filter asks for, and the
- * {@code OrderChange} it receives. An order that leaves the viewer's sight (its owner changed) arrives
- * as {@code DELETED}, one that enters it as {@code CREATED}; a change is kept when its row before or
- * after matches the filter.
+ * {@code OrderChange} it receives. The action is {@link RowChange}'s rule applied to the images the
+ * viewer may see, so an order that leaves their sight (its owner changed) arrives as {@code DELETED},
+ * one that enters it as {@code CREATED}; a change is kept when its row before or after matches the
+ * filter. The GraphQL types are made here, at the edge: the feed and the capture know none of them.
  */
 final class ChangeView implements Function<SequencedChange, ChangeView.Delivery> {
 
@@ -30,10 +34,10 @@ final class ChangeView implements Function<SequencedChange, ChangeView.Delivery>
     }
 
     private final Viewer viewer;
-    private final Predicate<OrderRow> filter;
+    private final Predicate<OrderImage> filter;
     private final ChangeCursors cursors;
 
-    ChangeView(Viewer viewer, Predicate<OrderRow> filter, ChangeCursors cursors) {
+    ChangeView(Viewer viewer, Predicate<OrderImage> filter, ChangeCursors cursors) {
         this.viewer = viewer;
         this.filter = filter;
         this.cursors = cursors;
@@ -43,34 +47,37 @@ final class ChangeView implements Function<SequencedChange, ChangeView.Delivery>
     @Override
     public Delivery apply(SequencedChange sequenced) {
         var change = sequenced.change();
-        OrderRow before = visible(change.before());
-        OrderRow after = visible(change.after());
-        ChangeAction action;
-        OrderRow image;
-        if (before != null && after != null) {
-            action = ChangeAction.UPDATED;
-            image = after;
-        } else if (after != null) {
-            action = ChangeAction.CREATED;
-            image = after;
-        } else if (before != null) {
-            action = ChangeAction.DELETED;
-            image = before;
-        } else {
+        OrderImage before = visible(change.before());
+        OrderImage after = visible(change.after());
+        RowChange seen = RowChange.of(before, after);
+        if (seen == null) {
             return null;
         }
         if (!(before != null && filter.test(before)) && !(after != null && filter.test(after))) {
             return null;
         }
         return new Delivery(OrderChange.newBuilder()
-                .action(action)
-                .order(image.toGraphQl())
+                .action(action(seen))
+                .order(order(seen.shown(before, after)))
                 .cursor(cursors.of(change.position()))
                 .committedAt(change.committedAt().atOffset(ZoneOffset.UTC))
                 .build(), change.txId());
     }
 
-    private OrderRow visible(OrderRow row) {
+    /** An image as the API's {@code Order}; its state is one the schema names (the table's check keeps it so). */
+    private static Order order(OrderImage image) {
+        return OrderMapper.toGraphQl(image.id(), image.date(), OrderState.valueOf(image.state()), image.userId());
+    }
+
+    private static ChangeAction action(RowChange change) {
+        return switch (change) {
+            case CREATED -> ChangeAction.CREATED;
+            case UPDATED -> ChangeAction.UPDATED;
+            case DELETED -> ChangeAction.DELETED;
+        };
+    }
+
+    private OrderImage visible(OrderImage row) {
         return row != null && viewer.canSee(row.userId()) ? row : null;
     }
 }

@@ -1,7 +1,7 @@
 package dev.ordergraph.orders.changes.graphql;
 
+import dev.ordergraph.orders.changes.capture.OrderImage;
 import dev.ordergraph.orders.order.OrderDates;
-import dev.ordergraph.orders.order.OrderRow;
 import dev.ordergraph.orders.generated.DgsConstants;
 import dev.ordergraph.orders.generated.types.OrderFilter;
 import dev.ordergraph.platform.relay.GlobalId;
@@ -15,13 +15,14 @@ final class OrderRowFilter {
     private OrderRowFilter() {
     }
 
-    static Predicate<OrderRow> of(OrderFilter filter) {
-        Predicate<OrderRow> predicate = row -> true;
+    static Predicate<OrderImage> of(OrderFilter filter) {
+        Predicate<OrderImage> predicate = row -> true;
         if (filter == null) {
             return predicate;
         }
         if (filter.getState() != null) {
-            predicate = predicate.and(row -> row.state() == filter.getState());
+            String state = filter.getState().name(); // as the table stores it
+            predicate = predicate.and(row -> row.state().equals(state));
         }
         if (filter.getUserId() != null) {
             long userId = GlobalId.decode(filter.getUserId(), DgsConstants.USER.TYPE_NAME);

@@ -2,6 +2,8 @@ package dev.ordergraph.orders.changes.feed;
 
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import dev.ordergraph.orders.changes.capture.ChangePosition;
+import dev.ordergraph.platform.errors.ApiException;
+import dev.ordergraph.platform.errors.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Flux;
@@ -13,6 +15,7 @@ import java.util.List;
 
 import static dev.ordergraph.orders.changes.feed.Changes.inserts;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Batches read from the feed's window: bounded, each change once, in order, as the client asks. */
 class ChangeBatchesTest {
@@ -101,8 +104,25 @@ class ChangeBatchesTest {
     }
 
     @Test
+    void aBatchSubscriberWhoseTransportTakesNothingFallsBehindAndIsCutOffWithSlowConsumer() {
+        ChangeFeed feed = Changes.feed(2000, 500, 100, DataSize.ofMegabytes(1), new Changes.MemoryStore());
+        feed.publish(inserts(0, 1, 1));
+        ChangePosition start = feed.newestPosition();
+
+        StepVerifier.create(batches(feed, ALL, start), 0)
+                .then(() -> feed.publish(inserts(1, 1000, 1))) // accumulating in the window, unread: 500 behind is too far
+                .thenRequest(Long.MAX_VALUE)
+                .thenConsumeWhile(batch -> batch.size() <= 100) // the one batch read ahead for its transport
+                .expectErrorSatisfies(e -> assertThat(((ApiException) e).code()).isEqualTo(ErrorCode.SLOW_CONSUMER))
+                .verify(Duration.ofSeconds(5));
+        StepVerifier.create(batches(feed, ALL, start).take(10)) // a subscriber that reads on keeps up, whatever the others do
+                .expectNextCount(10)
+                .verifyComplete();
+    }
+
+    @Test
     void batchBoundsMustBePositive() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Packing.Batches<Long>(0, 10, id -> 1))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new BatchBounds<Long>(0, 10, id -> 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new BatchBounds<Long>(10, 0, id -> 1)).isInstanceOf(IllegalArgumentException.class);
     }
 }

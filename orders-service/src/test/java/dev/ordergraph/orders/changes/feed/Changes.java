@@ -4,10 +4,11 @@ import dev.ordergraph.orders.changes.CdcProperties;
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import dev.ordergraph.orders.changes.capture.ChangePosition;
 import dev.ordergraph.orders.changes.capture.ChangeSource;
-import dev.ordergraph.orders.generated.types.OrderState;
-import dev.ordergraph.orders.order.OrderRow;
+import dev.ordergraph.orders.changes.capture.OrderImage;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.util.unit.DataSize;
+import reactor.core.publisher.Flux;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -78,9 +79,14 @@ final class Changes {
     }
 
     static ChangeFeed feed(ChangeSource source, int window, int maxLag, int maxChanges, DataSize maxBytes, ChangeLogStore store) {
+        return feed(source, window, maxLag, maxChanges, maxBytes, store, new SimpleMeterRegistry());
+    }
+
+    static ChangeFeed feed(ChangeSource source, int window, int maxLag, int maxChanges, DataSize maxBytes, ChangeLogStore store,
+                           MeterRegistry registry) {
         CdcProperties properties = new CdcProperties(true, "s", "p", Duration.ofMillis(10), Duration.ofSeconds(10), "t",
                 window, maxLag, Duration.ofSeconds(2), Duration.ofMillis(200), maxChanges, maxBytes, null);
-        ChangeFeed feed = new ChangeFeed(source, store, properties, new SimpleMeterRegistry());
+        ChangeFeed feed = new ChangeFeed(source, store, properties, registry);
         feed.start();
         return feed;
     }
@@ -89,8 +95,8 @@ final class Changes {
         return feed(20_000, 20_000, 1000, DataSize.ofMegabytes(1), new MemoryStore());
     }
 
-    static OrderRow row(long id, long owner) {
-        return new OrderRow(id, LocalDate.of(2026, 1, 1), OrderState.UNPAID, owner);
+    static OrderImage row(long id, long owner) {
+        return new OrderImage(id, LocalDate.of(2026, 1, 1), "UNPAID", owner);
     }
 
     /** Inserts of orders {@code firstId} on, each its own WAL record. */
@@ -101,6 +107,11 @@ final class Changes {
             changes.add(new CapturedChange(null, row(id, owner), new ChangePosition(7, 1000 + id, 0), Instant.now()));
         }
         return changes;
+    }
+
+    /** The feed's lists one change at a time, as a per-change subscription's GraphQL edge sends them. */
+    static <D> Flux<D> each(Flux<List<D>> lists) {
+        return lists.flatMapIterable(list -> list, 1);
     }
 
     /** A view that takes every change and shows its order id. */

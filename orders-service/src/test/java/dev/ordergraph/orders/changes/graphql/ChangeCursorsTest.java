@@ -32,6 +32,21 @@ class ChangeCursorsTest {
     }
 
     @Test
+    void aChangeSealedAgainAfterOthersOrOnAnotherThreadHasTheSameCursor() throws Exception {
+        ChangeCursors cursors = ChangeViewTest.cursors("shared");
+        ChangePosition other = new ChangePosition(1, 2, 0);
+        String first = cursors.of(POSITION);
+
+        assertThat(cursors.of(POSITION)).isEqualTo(first); // twice in a row: one change fanned out to many subscribers
+        assertThat(cursors.parse(cursors.of(other))).isEqualTo(other);
+        assertThat(cursors.of(POSITION)).isEqualTo(first); // sealed anew
+        var elsewhere = new java.util.concurrent.atomic.AtomicReference<String>();
+        Thread thread = Thread.ofVirtual().start(() -> elsewhere.set(cursors.of(POSITION)));
+        thread.join();
+        assertThat(elsewhere.get()).isEqualTo(first);
+    }
+
+    @Test
     void neitherKindOfCursorHoldsThePositionInClear() {
         ChangeCursors cursors = ChangeViewTest.cursors("shared");
         for (String cursor : new String[]{cursors.of(POSITION), cursors.fresh(POSITION)}) {

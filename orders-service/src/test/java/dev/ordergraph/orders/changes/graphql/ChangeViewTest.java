@@ -1,16 +1,23 @@
 package dev.ordergraph.orders.changes.graphql;
 
+import dev.ordergraph.orders.changes.CdcProperties;
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import dev.ordergraph.orders.changes.capture.ChangePosition;
+import dev.ordergraph.orders.changes.capture.OrderImage;
 import dev.ordergraph.orders.changes.feed.SequencedChange;
 import dev.ordergraph.orders.generated.types.ChangeAction;
+import dev.ordergraph.orders.generated.types.OrderFilter;
 import dev.ordergraph.orders.generated.types.OrderState;
-import dev.ordergraph.orders.order.OrderRow;
+import dev.ordergraph.platform.relay.GlobalId;
+import dev.ordergraph.platform.security.AuthProperties;
 import dev.ordergraph.platform.security.Viewer;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,20 +25,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChangeViewTest {
 
     private static final Viewer ONE = new Viewer(1, false);
+    private static final Viewer TWO = new Viewer(2, false);
     private static final Viewer STAFF = new Viewer(99, true);
     private static final ChangeCursors CURSORS = cursors("a-test-secret");
 
     static ChangeCursors cursors(String secret) {
-        var cdc = new dev.ordergraph.orders.changes.CdcProperties(true, "s", "p", java.time.Duration.ofMillis(10), java.time.Duration.ofSeconds(10),
-                "t", 100, 100, java.time.Duration.ofSeconds(2), java.time.Duration.ofMillis(200), 1000, org.springframework.util.unit.DataSize.ofKilobytes(512), secret);
-        return new ChangeCursors(cdc, dev.ordergraph.platform.security.AuthProperties.withSecret(null));
+        var cdc = new CdcProperties(true, "s", "p", Duration.ofMillis(10), Duration.ofSeconds(10),
+                "t", 100, 100, Duration.ofSeconds(2), Duration.ofMillis(200), 1000, DataSize.ofKilobytes(512), secret);
+        return new ChangeCursors(cdc, AuthProperties.withSecret(null));
     }
 
-    private static OrderRow row(long owner, OrderState state) {
-        return new OrderRow(9, LocalDate.of(2026, 3, 1), state, owner);
+    private static OrderImage row(long owner, OrderState state) {
+        return new OrderImage(9, LocalDate.of(2026, 3, 1), state.name(), owner);
     }
 
-    private static SequencedChange change(OrderRow before, OrderRow after) {
+    private static SequencedChange change(OrderImage before, OrderImage after) {
         return new SequencedChange(1, new CapturedChange(before, after, new ChangePosition(7, 100, 0), Instant.now()));
     }
 
@@ -40,32 +48,81 @@ class ChangeViewTest {
         return delivery == null ? null : delivery.change().getAction();
     }
 
+    private static ChangeView everything(Viewer viewer) {
+        return new ChangeView(viewer, r -> true, CURSORS);
+    }
+
     @Test
     void anOrderMovingAwayFromTheViewerIsADeletionForThemAndACreationForItsNewOwner() {
         SequencedChange away = change(row(1, OrderState.PAID), row(2, OrderState.PAID));
 
-        assertThat(action(new ChangeView(ONE, r -> true, CURSORS), away)).isEqualTo(ChangeAction.DELETED);
-        assertThat(action(new ChangeView(new Viewer(2, false), r -> true, CURSORS), away)).isEqualTo(ChangeAction.CREATED);
-        assertThat(action(new ChangeView(STAFF, r -> true, CURSORS), away)).isEqualTo(ChangeAction.UPDATED);
-        assertThat(action(new ChangeView(new Viewer(3, false), r -> true, CURSORS), away)).isNull();
+        assertThat(action(everything(ONE), away)).isEqualTo(ChangeAction.DELETED);
+        assertThat(action(everything(TWO), away)).isEqualTo(ChangeAction.CREATED);
+        assertThat(action(everything(STAFF), away)).isEqualTo(ChangeAction.UPDATED);
+        assertThat(action(everything(new Viewer(3, false)), away)).isNull();
+    }
+
+    @Test
+    void theOldOwnerGetsTheLastImageTheySawAndTheNewOwnerTheFirstTheySee() {
+        SequencedChange away = change(row(1, OrderState.UNPAID), row(2, OrderState.PAID));
+
+        var old = everything(ONE).apply(away).change().getOrder();
+        var now = everything(TWO).apply(away).change().getOrder();
+        assertThat(old.getState()).isEqualTo(OrderState.UNPAID);
+        assertThat(old.getUser().getId()).isEqualTo(GlobalId.encode("User", 1));
+        assertThat(now.getState()).isEqualTo(OrderState.PAID);
+        assertThat(now.getUser().getId()).isEqualTo(GlobalId.encode("User", 2));
+    }
+
+    @Test
+    void staffSeeEveryChangeOfEveryOwnerAsItHappened() {
+        assertThat(action(everything(STAFF), change(null, row(5, OrderState.UNPAID)))).isEqualTo(ChangeAction.CREATED);
+        assertThat(action(everything(STAFF), change(row(5, OrderState.UNPAID), row(5, OrderState.PAID)))).isEqualTo(ChangeAction.UPDATED);
+        assertThat(action(everything(STAFF), change(row(6, OrderState.PAID), null))).isEqualTo(ChangeAction.DELETED);
+    }
+
+    @Test
+    void anOwnerSeesTheirOwnInsertsUpdatesAndDeletesAndNothingOfOthers() {
+        assertThat(action(everything(ONE), change(null, row(1, OrderState.UNPAID)))).isEqualTo(ChangeAction.CREATED);
+        assertThat(action(everything(ONE), change(row(1, OrderState.UNPAID), row(1, OrderState.PAID)))).isEqualTo(ChangeAction.UPDATED);
+        assertThat(action(everything(ONE), change(row(1, OrderState.PAID), null))).isEqualTo(ChangeAction.DELETED);
+        assertThat(action(everything(ONE), change(null, row(2, OrderState.UNPAID)))).isNull();
+        assertThat(action(everything(ONE), change(row(2, OrderState.UNPAID), row(2, OrderState.PAID)))).isNull();
     }
 
     @Test
     void aChangeIsKeptWhenTheRowBeforeOrAfterMatchesTheFilter() {
-        var paid = OrderRowFilter.of(dev.ordergraph.orders.generated.types.OrderFilter.newBuilder().state(OrderState.PAID).build());
+        var paid = OrderRowFilter.of(OrderFilter.newBuilder().state(OrderState.PAID).build());
         ChangeView view = new ChangeView(ONE, paid, CURSORS);
 
-        assertThat(action(view, change(row(1, OrderState.UNPAID), row(1, OrderState.PAID)))).isEqualTo(ChangeAction.UPDATED);
+        assertThat(action(view, change(row(1, OrderState.UNPAID), row(1, OrderState.PAID)))).isEqualTo(ChangeAction.UPDATED); // enters the filter
         assertThat(action(view, change(row(1, OrderState.PAID), row(1, OrderState.UNPAID)))).isEqualTo(ChangeAction.UPDATED); // leaves the filter
         assertThat(action(view, change(row(1, OrderState.UNPAID), row(1, OrderState.UNPAID)))).isNull();
         assertThat(action(view, change(row(1, OrderState.PAID), null))).isEqualTo(ChangeAction.DELETED);
+        assertThat(action(view, change(null, row(1, OrderState.UNPAID)))).isNull();
+    }
+
+    @Test
+    void theFilterIsMatchedOnlyAgainstTheImagesTheViewerMaySee() {
+        var ownedByTwo = OrderRowFilter.of(OrderFilter.newBuilder().userId(GlobalId.encode("User", 2)).build());
+
+        // The row after matches the filter, but belongs to someone else: not for viewer one.
+        assertThat(action(new ChangeView(ONE, ownedByTwo, CURSORS), change(row(1, OrderState.PAID), row(2, OrderState.PAID)))).isNull();
+        assertThat(action(new ChangeView(STAFF, ownedByTwo, CURSORS), change(row(1, OrderState.PAID), row(2, OrderState.PAID))))
+                .isEqualTo(ChangeAction.UPDATED);
     }
 
     @Test
     void theDeliveryCarriesTheImageTheViewerMaySeeAndAnOpaqueCursor() {
-        ChangeView.Delivery delivery = new ChangeView(ONE, r -> true, CURSORS).apply(change(row(1, OrderState.PAID), row(2, OrderState.UNPAID)));
+        Instant committed = Instant.parse("2026-03-01T10:00:00.123Z");
+        SequencedChange away = new SequencedChange(1, new CapturedChange(row(1, OrderState.PAID), row(2, OrderState.UNPAID),
+                new ChangePosition(7, 100, 0), committed));
+        ChangeView.Delivery delivery = everything(ONE).apply(away);
 
         assertThat(delivery.change().getOrder().getState()).isEqualTo(OrderState.PAID); // the last image they could see
+        assertThat(delivery.change().getOrder().getId()).isEqualTo(GlobalId.encode("Order", 9));
+        assertThat(delivery.change().getOrder().getDate()).isEqualTo(LocalDate.of(2026, 3, 1));
+        assertThat(delivery.change().getCommittedAt()).isEqualTo(committed.atOffset(ZoneOffset.UTC));
         assertThat(CURSORS.parse(delivery.change().getCursor())).isEqualTo(new ChangePosition(7, 100, 0));
         assertThat(delivery.txId()).isEqualTo(7);
     }

@@ -1,8 +1,8 @@
 package dev.ordergraph.orders.changes.graphql;
 
+import dev.ordergraph.orders.changes.capture.OrderImage;
 import dev.ordergraph.orders.generated.types.OrderFilter;
 import dev.ordergraph.orders.generated.types.OrderState;
-import dev.ordergraph.orders.order.OrderRow;
 import dev.ordergraph.platform.relay.GlobalId;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OrderRowFilterTest {
 
-    private static final OrderRow ROW = new OrderRow(9, LocalDate.of(2026, 3, 15), OrderState.PAID, 4);
+    private static final OrderImage ROW = new OrderImage(9, LocalDate.of(2026, 3, 15), "PAID", 4);
 
     private static boolean matches(OrderFilter filter) {
         return OrderRowFilter.of(filter).test(ROW);

@@ -2,9 +2,7 @@ package dev.ordergraph.orders.changes.capture.debezium;
 
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import dev.ordergraph.orders.changes.capture.ChangePosition;
-import dev.ordergraph.orders.order.OrderRow;
-
-import dev.ordergraph.orders.generated.types.OrderState;
+import dev.ordergraph.orders.changes.capture.OrderImage;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 
@@ -36,13 +34,12 @@ final class ChangeRecordDecoder {
         };
     }
 
-    private static OrderRow row(Struct row) {
+    private static OrderImage row(Struct row) {
         if (row == null) {
             return null;
         }
         // Debezium sends a PostgreSQL date as days since the epoch (io.debezium.time.Date).
-        return new OrderRow(row.getInt64("id"), LocalDate.ofEpochDay(row.getInt32("date")),
-                OrderState.valueOf(row.getString("state")), row.getInt64("user_id"));
+        return new OrderImage(row.getInt64("id"), LocalDate.ofEpochDay(row.getInt32("date")),
+                row.getString("state"), row.getInt64("user_id"));
     }
-
 }

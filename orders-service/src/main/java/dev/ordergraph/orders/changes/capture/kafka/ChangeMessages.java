@@ -2,8 +2,7 @@ package dev.ordergraph.orders.changes.capture.kafka;
 
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import dev.ordergraph.orders.changes.capture.ChangePosition;
-import dev.ordergraph.orders.generated.types.OrderState;
-import dev.ordergraph.orders.order.OrderRow;
+import dev.ordergraph.orders.changes.capture.OrderImage;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -51,22 +50,22 @@ final class ChangeMessages {
                 Instant.parse(message.path("committedAt").asString()));
     }
 
-    private static JsonNode row(OrderRow row) {
+    private static JsonNode row(OrderImage row) {
         if (row == null) {
             return JSON.nullNode();
         }
         return JSON.createObjectNode()
                 .put("id", row.id())
                 .put("date", row.date().toString())
-                .put("state", row.state().name())
+                .put("state", row.state())
                 .put("userId", row.userId());
     }
 
-    private static OrderRow row(JsonNode row) {
+    private static OrderImage row(JsonNode row) {
         if (row.isMissingNode() || row.isNull()) {
             return null;
         }
-        return new OrderRow(row.path("id").asLong(), LocalDate.parse(row.path("date").asString()),
-                OrderState.valueOf(row.path("state").asString()), row.path("userId").asLong());
+        return new OrderImage(row.path("id").asLong(), LocalDate.parse(row.path("date").asString()),
+                row.path("state").asString(), row.path("userId").asLong());
     }
 }

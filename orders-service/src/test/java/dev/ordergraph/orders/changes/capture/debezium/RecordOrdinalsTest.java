@@ -2,8 +2,7 @@ package dev.ordergraph.orders.changes.capture.debezium;
 
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import dev.ordergraph.orders.changes.capture.ChangePosition;
-import dev.ordergraph.orders.generated.types.OrderState;
-import dev.ordergraph.orders.order.OrderRow;
+import dev.ordergraph.orders.changes.capture.OrderImage;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -14,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RecordOrdinalsTest {
 
     private static CapturedChange insert(long id, long txId, long lsn) {
-        return new CapturedChange(null, new OrderRow(id, LocalDate.of(2026, 1, 1), OrderState.PAID, 1),
+        return new CapturedChange(null, new OrderImage(id, LocalDate.of(2026, 1, 1), "PAID", 1),
                 new ChangePosition(txId, lsn, 0), Instant.now());
     }
 
@@ -38,5 +37,17 @@ class RecordOrdinalsTest {
         ordinals.reset();
         ordinals.number(insert(1, 7, 100));
         assertThat(ordinals.number(insert(2, 7, 100)).position()).isEqualTo(second);
+    }
+
+    @Test
+    void numberingMovesOnlyThePositionTheRowsAndCommitTimeStay() {
+        RecordOrdinals ordinals = new RecordOrdinals();
+        ordinals.number(insert(1, 7, 100));
+        CapturedChange second = insert(2, 7, 100);
+
+        CapturedChange numbered = ordinals.number(second);
+        assertThat(numbered).isEqualTo(second.at(new ChangePosition(7, 100, 1)));
+        assertThat(numbered.after()).isEqualTo(second.after());
+        assertThat(numbered.committedAt()).isEqualTo(second.committedAt());
     }
 }
