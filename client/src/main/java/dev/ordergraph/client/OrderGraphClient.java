@@ -52,11 +52,11 @@ import java.util.function.Supplier;
  *
  * <h2>Tokens</h2>
  * The bearer token comes from a {@code Supplier<String>} (see {@link #connect(URI, Supplier)}), asked
- * whenever the client needs a token: before every HTTP request, whenever a WebSocket connection opens (its
- * {@code connection_init}; the connection keeps that token), and when the gateway ended a subscription because
- * its token expired. A supplier backed by an identity provider should therefore cache its token and return a
- * new one only when that one is expired or about to be. {@link #connect(URI, String)} is the same with a
- * supplier that always returns one token.
+ * whenever the client needs a token: before every HTTP request, before every subscription (a WebSocket
+ * connection that opens for it sends that token in its {@code connection_init}, and keeps it), and when the
+ * gateway ended a subscription because its token expired. A supplier backed by an identity provider should
+ * therefore cache its token and return a new one only when that one is expired or about to be.
+ * {@link #connect(URI, String)} is the same with a supplier that always returns one token.
  *
  * <p>The gateway ends a subscription when the token of its connection expires: one error with code
  * {@code TOKEN_EXPIRED}, then nothing more. Then this client closes that connection, and the next
@@ -111,9 +111,10 @@ public final class OrderGraphClient implements AutoCloseable {
 
     /**
      * A client of the gateway at {@code graphqlUrl} that takes its bearer token from {@code tokens}: asked before
-     * every HTTP request, when a WebSocket connection opens, and when a subscription ended with
-     * {@code TOKEN_EXPIRED} (see the class comment). It may block (it is not called on a network thread); it
-     * should return a cached token while that one is valid, and a newer one once it has expired or is about to.
+     * every HTTP request and every subscription (for the WebSocket connection it may open), and when a
+     * subscription ended with {@code TOKEN_EXPIRED} (see the class comment). It may block (it is not called on a
+     * network thread); it should return a cached token while that one is valid, and a newer one once it has
+     * expired or is about to.
      * It returns the bare token, without {@code Bearer }.
      */
     public static OrderGraphClient connect(URI graphqlUrl, Supplier<String> tokens) {
@@ -290,7 +291,7 @@ public final class OrderGraphClient implements AutoCloseable {
                         return Mono.error(OrderGraphException.tokenNotRenewed(expired.error,
                                 fresh.equals(expired.token) ? "it returned the expired token again" : "its token has expired too"));
                     }
-                    return Mono.<Void>empty(); // the new connection asks the supplier again when it opens
+                    return Mono.<Void>empty(); // the next subscription asks the supplier again, for its new connection
                 })
                 .onErrorMap(error -> !(error instanceof OrderGraphException),
                         error -> OrderGraphException.tokenNotRenewed(expired.error, "it failed: " + error));
@@ -332,8 +333,11 @@ public final class OrderGraphClient implements AutoCloseable {
     private <T> Flux<T> subscribe(GraphQLQuery query, BaseProjectionNode projection, Class<T> type) {
         String field = query.getOperationName();
         String document = new GraphQLQueryRequest(query, projection, SCALARS).serialize();
-        return Flux.defer(() -> {
+        // The token is asked for here, off the network threads (the supplier may block), for the connection_init
+        // of a connection that opens for this subscription (see Connection).
+        return Mono.fromCallable(this::token).subscribeOn(Schedulers.boundedElastic()).flatMapMany(fresh -> {
             Connection on = connection.get();
+            on.offered = fresh;
             return on.client.document(document)
                     .executeSubscription()
                     .map(response -> {
@@ -397,10 +401,18 @@ public final class OrderGraphClient implements AutoCloseable {
     /**
      * One WebSocket client: it opens its socket on first use and again after it drops, each time with a
      * {@code connection_init} carrying a token from the supplier.
+     *
+     * <p>That token is the one the supplier gave for the subscription that opens the socket ({@link #offered}),
+     * ready at once: Spring GraphQL takes requests to send on a connection only once its connection_init payload
+     * has been given, so a payload given later on another thread (the supplier may block) can let a quick
+     * {@code connection_ack} in first, and the connection's first subscription then fails ("Unexpected request
+     * before Flux is subscribed to").
      */
     private final class Connection {
 
         final WebSocketGraphQlClient client;
+        /** The supplier's token for the latest subscription sent on this connection. */
+        volatile String offered;
         /** The token of the latest connection_init: the one a TOKEN_EXPIRED on this connection is about. */
         volatile String token;
 
@@ -410,10 +422,10 @@ public final class OrderGraphClient implements AutoCloseable {
                         @Override
                         public Mono<Object> connectionInitPayload() {
                             return Mono.fromCallable(() -> {
-                                String sent = token();
+                                String sent = Objects.requireNonNull(offered, "a subscription opens the connection");
                                 token = sent;
                                 return (Object) Map.of("Authorization", "Bearer " + sent);
-                            }).subscribeOn(Schedulers.boundedElastic()); // the supplier may block
+                            });
                         }
                     })
                     .build();
