@@ -50,7 +50,6 @@ public class DebeziumChangeSource implements ChangeSource {
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private volatile State state = State.STOPPED;
     private volatile String lastError;
-    private volatile Instant startedAt;
     private volatile Instant lastBatchAt;
     private volatile boolean running;
     private volatile Handler handler;
@@ -96,17 +95,9 @@ public class DebeziumChangeSource implements ChangeSource {
         return lastError;
     }
 
-    public Instant startedAt() {
-        return startedAt;
-    }
-
     /** When the engine last handed over a batch with a change of {@code orders}; {@code null} before. */
     public Instant lastBatchAt() {
         return lastBatchAt;
-    }
-
-    public String slotName() {
-        return properties.slotName();
     }
 
     private synchronized void launch() {
@@ -122,7 +113,6 @@ public class DebeziumChangeSource implements ChangeSource {
                     @Override
                     public void taskStarted() {
                         state = State.RUNNING;
-                        startedAt = Instant.now();
                         lastError = null;
                         log.info("Reading changes of orders from slot {}", properties.slotName());
                     }

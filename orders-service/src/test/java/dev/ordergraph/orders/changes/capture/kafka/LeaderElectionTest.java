@@ -1,6 +1,8 @@
 package dev.ordergraph.orders.changes.capture.kafka;
 
 import org.junit.jupiter.api.AfterEach;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -8,7 +10,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -91,6 +95,43 @@ class LeaderElectionTest {
             Thread.sleep(LEASE.toMillis() * 3); // three lease timeouts without anything but the heartbeat
             assertThat((Object) leader.lost()).as("the lease's loss").isNull();
             assertThat(holder()).isEqualTo(pid);
+        }
+    }
+
+    @Test
+    void theWinnerEndsThePreviousSlotReadersReplicationConnection() throws Exception {
+        String slot = "election_test_" + lockKey;
+        try (Connection admin = DriverManager.getConnection(URL, "postgres", "");
+             Statement sql = admin.createStatement()) {
+            sql.execute("create publication " + slot);
+            sql.execute("select pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+            try {
+                Properties settings = new Properties();
+                PGProperty.USER.set(settings, "postgres");
+                PGProperty.REPLICATION.set(settings, "database");
+                PGProperty.PREFER_QUERY_MODE.set(settings, "simple");
+                // A former leader's reader, still streaming from the slot (paused, its connection open).
+                try (Connection former = DriverManager.getConnection(URL, settings)) {
+                    former.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
+                            .withSlotName(slot).withSlotOption("proto_version", 1).withSlotOption("publication_names", slot).start();
+                    await().atMost(Duration.ofSeconds(5)).until(() -> slotActive(sql, slot));
+                    try (LeaderElection.Lease lease = new LeaderElection(URL, "postgres", "", LEASE, lockKey, slot).campaign()) {
+                        await().atMost(Duration.ofSeconds(5)).until(() -> !slotActive(sql, slot));
+                    }
+                } catch (SQLException closingABrokenConnection) {
+                    // the terminated walsender's connection does not close cleanly
+                }
+            } finally {
+                await().atMost(Duration.ofSeconds(5)).until(() -> !slotActive(sql, slot));
+                sql.execute("select pg_drop_replication_slot('" + slot + "')");
+                sql.execute("drop publication " + slot);
+            }
+        }
+    }
+
+    private static boolean slotActive(Statement sql, String slot) throws SQLException {
+        try (ResultSet rs = sql.executeQuery("select active from pg_replication_slots where slot_name = '" + slot + "'")) {
+            return rs.next() && rs.getBoolean(1);
         }
     }
 
