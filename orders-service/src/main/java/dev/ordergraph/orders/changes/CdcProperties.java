@@ -11,7 +11,8 @@ import java.time.Duration;
  * Change data capture of the {@code orders} table.
  *
  * @param enabled           whether this instance reads the replication slot (one reader per slot:
- *                          with several replicas, exactly one runs it)
+ *                          with several replicas, exactly one runs it); false without Kafka, nothing is
+ *                          captured (slice tests), false with Kafka, the replica only reads the topic
  * @param slotName          logical replication slot, created on first start and kept across restarts
  *                          so that changes made while the service is down are read when it returns
  * @param publicationName   publication holding only {@code orders}, created on first start

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Where committed changes to {@code orders} come from: the replication slot read in-process (Debezium's
- * embedded engine) today. A source hands each batch to its handler in commit order and takes the batch
+ * embedded engine), or in the scale-out mode the changes topic; the capture mode's configuration
+ * contributes the one this replica reads. A source hands each batch to its handler in commit order and takes the batch
  * as done only when the handler returns, so a change the handler has not finished with is delivered
  * again after a restart (at least once; the feed drops repeats by {@link ChangePosition}).
  */

@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.stereotype.Component;
 
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -27,7 +26,6 @@ import java.util.concurrent.TimeUnit;
  * absent while the connector task restarts) four times a second. Health and metrics show it, so an
  * outage is still visible after it ended.
  */
-@Component
 public class CaptureConnectionWatch implements SmartLifecycle {
 
     /** What health shows; the instants are {@code null} until the first loss. */
@@ -59,9 +57,6 @@ public class CaptureConnectionWatch implements SmartLifecycle {
 
     @Override
     public void start() {
-        if (!properties.enabled()) {
-            return;
-        }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "cdc-connection-watch");
             thread.setDaemon(true);

@@ -12,7 +12,6 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
-import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.net.URI;
@@ -30,13 +29,16 @@ import java.util.concurrent.TimeUnit;
  * of {@code orders} changes to the handler; the engine commits its offset (kept in PostgreSQL) once the
  * handler returns. If the engine stops with an error (the database restarted, the replication
  * connection was killed) it is started again after a pause; it resumes from its stored offset, so
- * nothing committed meanwhile is lost.
+ * nothing committed meanwhile is lost. The embedded mode's source; in the scale-out mode, the one the
+ * elected leader runs.
  */
-@Component
 public class DebeziumChangeSource implements ChangeSource {
 
     /** Engine states, as health reports them. */
     public enum State { STOPPED, STARTING, RUNNING, RESTARTING, FAILED }
+
+    /** The bean name of the slot's reader in either mode, by which its health finds it. */
+    public static final String SLOT_READER = "slotReader";
 
     private static final Logger log = LoggerFactory.getLogger(DebeziumChangeSource.class);
 
@@ -48,7 +50,6 @@ public class DebeziumChangeSource implements ChangeSource {
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private volatile State state = State.STOPPED;
     private volatile String lastError;
-    private volatile Instant startedAt;
     private volatile Instant lastBatchAt;
     private volatile boolean running;
     private volatile Handler handler;
@@ -62,10 +63,6 @@ public class DebeziumChangeSource implements ChangeSource {
 
     @Override
     public void start(Handler handler) {
-        if (!properties.enabled()) {
-            log.info("Change data capture is disabled (ordergraph.cdc.enabled=false): subscriptions receive nothing");
-            return;
-        }
         this.handler = handler;
         engineThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "debezium-orders"));
         restarts = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "debezium-restart"));
@@ -98,17 +95,9 @@ public class DebeziumChangeSource implements ChangeSource {
         return lastError;
     }
 
-    public Instant startedAt() {
-        return startedAt;
-    }
-
     /** When the engine last handed over a batch with a change of {@code orders}; {@code null} before. */
     public Instant lastBatchAt() {
         return lastBatchAt;
-    }
-
-    public String slotName() {
-        return properties.slotName();
     }
 
     private synchronized void launch() {
@@ -124,7 +113,6 @@ public class DebeziumChangeSource implements ChangeSource {
                     @Override
                     public void taskStarted() {
                         state = State.RUNNING;
-                        startedAt = Instant.now();
                         lastError = null;
                         log.info("Reading changes of orders from slot {}", properties.slotName());
                     }

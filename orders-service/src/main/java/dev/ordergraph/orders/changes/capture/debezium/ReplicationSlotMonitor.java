@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +16,6 @@ import java.util.List;
  * (lag), and WAL the server must keep for the slot (retained). Read at most every few seconds, only
  * when health or metrics ask, so it adds no query per change.
  */
-@Component
 public class ReplicationSlotMonitor {
 
     /**

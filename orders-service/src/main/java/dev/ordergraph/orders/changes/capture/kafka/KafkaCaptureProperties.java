@@ -8,7 +8,8 @@ import java.time.Duration;
 /**
  * The scale-out mode: set {@code bootstrapServers} ({@code KAFKA_BOOTSTRAP_SERVERS}) and every replica
  * serves subscriptions from the changes topic, while one elected replica reads the replication slot and
- * publishes to it. Unset, one process reads the slot in-process (the default).
+ * publishes to it. Unset or blank, one process reads the slot in-process (the default); which mode
+ * runs is decided once ({@code CaptureMode}), from the same property.
  *
  * @param bootstrapServers the Kafka cluster
  * @param topic            single-partition topic of the changes, in commit order; its retention is the
@@ -30,8 +31,4 @@ public record KafkaCaptureProperties(
         @DefaultValue("ordergraph-orders-capture") String transactionalId,
         @DefaultValue("6s") Duration leaseTimeout,
         @DefaultValue("7281460231") long lockKey) {
-
-    public boolean enabled() {
-        return bootstrapServers != null && !bootstrapServers.isBlank();
-    }
 }

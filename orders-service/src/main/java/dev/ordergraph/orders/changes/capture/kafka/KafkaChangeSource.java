@@ -11,7 +11,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +23,6 @@ import java.util.Map;
  * transactions only. The topic is the durable window, so the feed keeps none of its own. Ready once
  * it has read up to where the topic ended when it started.
  */
-@Component
 public class KafkaChangeSource implements ChangeSource {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaChangeSource.class);

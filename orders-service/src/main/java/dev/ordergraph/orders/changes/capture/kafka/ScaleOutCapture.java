@@ -1,0 +1,52 @@
+package dev.ordergraph.orders.changes.capture.kafka;
+
+import dev.ordergraph.orders.changes.CdcProperties;
+import dev.ordergraph.orders.changes.capture.CaptureMode;
+import dev.ordergraph.orders.changes.capture.ChangeCaptureHealthIndicator;
+import dev.ordergraph.orders.changes.capture.ChangeSource;
+import dev.ordergraph.orders.changes.capture.ConditionalOnCaptureMode;
+import dev.ordergraph.orders.changes.capture.debezium.DebeziumChangeSource;
+import dev.ordergraph.orders.changes.capture.debezium.SlotReaderHealth;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The scale-out mode ({@link KafkaCaptureProperties}): this replica's source is the changes topic; unless
+ * {@code ordergraph.cdc.enabled} is false here, it also campaigns to be the leader that reads the slot
+ * into the topic.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnCaptureMode(CaptureMode.SCALE_OUT)
+public class ScaleOutCapture {
+
+    @Bean
+    KafkaChangeSource changeSource(KafkaCaptureProperties kafka) {
+        return new KafkaChangeSource(kafka);
+    }
+
+    /** Not a default candidate: the feed reads the topic; the slot's source is the leader's alone. */
+    @Bean(name = DebeziumChangeSource.SLOT_READER, defaultCandidate = false)
+    @ConditionalOnBooleanProperty(name = "ordergraph.cdc.enabled", matchIfMissing = true)
+    DebeziumChangeSource slotReader(CdcProperties cdc, DataSourceProperties dataSource) {
+        return new DebeziumChangeSource(cdc, dataSource);
+    }
+
+    @Bean
+    @ConditionalOnBooleanProperty(name = "ordergraph.cdc.enabled", matchIfMissing = true)
+    CaptureLeader captureLeader(KafkaCaptureProperties kafka, CdcProperties cdc, DataSourceProperties dataSource,
+                                @Qualifier(DebeziumChangeSource.SLOT_READER) ChangeSource slot) {
+        LeaderElection election = new LeaderElection(dataSource.getUrl(), dataSource.getUsername(), dataSource.getPassword(),
+                kafka.leaseTimeout(), kafka.lockKey(), cdc.slotName());
+        return new CaptureLeader(kafka, cdc, election, slot);
+    }
+
+    @Bean(ChangeCaptureHealthIndicator.NAME)
+    ChangeCaptureHealthIndicator changeCapture(KafkaCaptureProperties kafka, KafkaChangeSource topic,
+                                               ObjectProvider<CaptureLeader> leader, ObjectProvider<SlotReaderHealth> engine) {
+        return new ChangeCaptureHealthIndicator(new ScaleOutHealth(kafka, topic, leader.getIfAvailable(), engine.getIfAvailable())::report);
+    }
+}
