@@ -3,6 +3,7 @@ package dev.ordergraph.e2e.changes;
 import dev.ordergraph.e2e.support.GraphQlWsClient;
 import dev.ordergraph.e2e.support.Sql;
 import dev.ordergraph.e2e.support.Stack;
+import dev.ordergraph.e2e.support.Subscriptions.Batch;
 import dev.ordergraph.e2e.support.TestData;
 import dev.ordergraph.e2e.support.Tokens;
 import org.junit.jupiter.api.Test;
@@ -12,53 +13,22 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
+import static dev.ordergraph.e2e.support.Subscriptions.BATCHES;
+import static dev.ordergraph.e2e.support.Subscriptions.awaitBatches;
+import static dev.ordergraph.e2e.support.Subscriptions.flatten;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code orderChangeBatches}: the changes of {@code orderChanges}, grouped, each once, in commit order, within bounds. */
 class BatchStreamTest extends ChangeTest {
 
-    static final String BATCHES = """
-            subscription($filter: OrderFilter, $after: String) {
-              orderChangeBatches(filter: $filter, after: $after) {
-                cursor changes { action cursor order { id state user { username email } } }
-              }
-            }""";
-    static final String BATCHES_LEAN = """
-            subscription($filter: OrderFilter) { orderChangeBatches(filter: $filter) { cursor changes { action cursor order { id state } } } }""";
     /** The service's default bound on changes per batch. */
     private static final int MAX_CHANGES = 1000;
-    private static final Duration WAIT = Duration.ofSeconds(60);
-
-    /** One received batch. */
-    record Batch(String cursor, List<JsonNode> changes) {
-    }
-
-    /** Batches until {@code count} changes have arrived; fails on anything but data. */
-    static List<Batch> awaitChanges(GraphQlWsClient client, int count) {
-        List<Batch> batches = new ArrayList<>();
-        int changes = 0;
-        while (changes < count) {
-            JsonNode data = client.awaitData(1, WAIT).getFirst().path("orderChangeBatches");
-            List<JsonNode> list = new ArrayList<>();
-            data.path("changes").forEach(list::add);
-            batches.add(new Batch(data.path("cursor").asString(), list));
-            changes += list.size();
-        }
-        assertThat(changes).as("changes received").isEqualTo(count);
-        return batches;
-    }
-
-    static List<JsonNode> flatten(List<Batch> batches) {
-        return batches.stream().flatMap(b -> b.changes().stream()).toList();
-    }
 
     private static Map<String, Object> ownerFilter(long owner) {
         return Map.of("filter", Map.of("userId", TestData.globalId("User", owner)));
@@ -73,7 +43,7 @@ class BatchStreamTest extends ChangeTest {
 
             Sql.orders("insert into orders (date, state, user_id) select date '2026-06-01', 'UNPAID', " + owner
                     + " from generate_series(1, 10000)");
-            List<Batch> inserted = awaitChanges(client, 10_000);
+            List<Batch> inserted = awaitBatches(client, 10_000);
 
             long previous = 0;
             Set<String> cursors = new HashSet<>();
@@ -95,7 +65,7 @@ class BatchStreamTest extends ChangeTest {
             assertThat(inserted.size()).as("batches for 10,000 changes").isBetween(10_000 / MAX_CHANGES, 500);
 
             assertThat(Sql.orders("update orders set state = 'PAID' where user_id = " + owner)).isEqualTo(10_000);
-            List<JsonNode> updated = flatten(awaitChanges(client, 10_000));
+            List<JsonNode> updated = flatten(awaitBatches(client, 10_000));
             assertThat(updated).allSatisfy(c -> assertThat(c.path("action").asString()).isEqualTo("UPDATED"));
             assertThat(updated.stream().map(c -> c.path("order").path("id").asString()).collect(Collectors.toSet())).hasSize(10_000);
             client.assertNothingFor(Duration.ofSeconds(1));
@@ -109,7 +79,7 @@ class BatchStreamTest extends ChangeTest {
             awaitSubscribed(1);
             long id = TestData.orders(owner, 1, LocalDate.of(2026, 6, 2), "UNPAID").getFirst();
 
-            List<Batch> batches = awaitChanges(client, 1);
+            List<Batch> batches = awaitBatches(client, 1);
 
             assertThat(batches).hasSize(1);
             assertThat(batches.getFirst().changes().getFirst().path("order").path("id").asString()).isEqualTo(TestData.globalId("Order", id));
@@ -125,14 +95,14 @@ class BatchStreamTest extends ChangeTest {
         try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), BATCHES, Map.of())) {
             awaitSubscribed(1);
             Sql.orders("insert into orders (date, state, user_id) select date '2026-06-03', 'UNPAID', " + owner + " from generate_series(1, 500)");
-            batches = awaitChanges(client, 500);
+            batches = awaitBatches(client, 500);
         }
         List<String> all = flatten(batches).stream().map(c -> c.path("cursor").asString()).toList();
         int middle = 250;
         for (String after : List.of(batches.getFirst().cursor(), all.get(middle))) {
             List<String> expected = all.subList(all.indexOf(after) + 1, all.size());
             try (GraphQlWsClient resumed = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), BATCHES, Map.of("after", after))) {
-                List<String> rest = flatten(awaitChanges(resumed, expected.size())).stream().map(c -> c.path("cursor").asString()).toList();
+                List<String> rest = flatten(awaitBatches(resumed, expected.size())).stream().map(c -> c.path("cursor").asString()).toList();
                 assertThat(rest).containsExactlyElementsOf(expected);
                 resumed.assertNothingFor(Duration.ofMillis(500));
             }
@@ -147,7 +117,7 @@ class BatchStreamTest extends ChangeTest {
              GraphQlWsClient newOwner = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(to), BATCHES, Map.of())) {
             awaitSubscribed(2);
             List<Long> orders = TestData.orders(from, 2, LocalDate.of(2026, 6, 4), "UNPAID");
-            awaitChanges(oldOwner, 2); // their creation
+            awaitBatches(oldOwner, 2); // their creation
             try (Connection db = Stack.ordersDb(); Statement sql = db.createStatement()) {
                 db.setAutoCommit(false);
                 sql.executeUpdate("update orders set state = 'PAID' where id = " + orders.get(0));
@@ -156,8 +126,8 @@ class BatchStreamTest extends ChangeTest {
                 db.commit();
             }
 
-            List<JsonNode> seenByOld = flatten(awaitChanges(oldOwner, 3));
-            List<JsonNode> seenByNew = flatten(awaitChanges(newOwner, 1));
+            List<JsonNode> seenByOld = flatten(awaitBatches(oldOwner, 3));
+            List<JsonNode> seenByNew = flatten(awaitBatches(newOwner, 1));
 
             assertThat(seenByOld).extracting(c -> c.path("action").asString() + " " + c.path("order").path("id").asString())
                     .containsExactly("UPDATED " + TestData.globalId("Order", orders.get(0)),
@@ -179,39 +149,10 @@ class BatchStreamTest extends ChangeTest {
             Sql.orders("insert into orders (date, state, user_id) select date '2026-06-05', case when i % 2 = 0 then 'PAID' else 'UNPAID' end, "
                     + owner + " from generate_series(1, 100) as i");
 
-            List<JsonNode> changes = flatten(awaitChanges(client, 50));
+            List<JsonNode> changes = flatten(awaitBatches(client, 50));
 
             assertThat(changes).allSatisfy(c -> assertThat(c.path("order").path("state").asString()).isEqualTo("PAID"));
             client.assertNothingFor(Duration.ofMillis(500));
-        }
-    }
-
-    @Test
-    void aBatchSubscriberThatStopsReadingIsCutOffWithSlowConsumer() {
-        long owner = TestData.user("batchslow");
-        long staff = TestData.user("batchslowstaff");
-        int rows = SlowConsumerTest.ROWS;
-        String fat = "subscription($filter: OrderFilter) { orderChangeBatches(filter: $filter) { cursor changes { action cursor "
-                + IntStream.range(0, 150).mapToObj(i -> "o" + i + ": order { id state date }").collect(Collectors.joining(" "))
-                + " } } }";
-        // Straight to orders-service: the gateway would otherwise absorb the backlog in its own buffers first.
-        try (GraphQlWsClient fast = GraphQlWsClient.subscribe(stack.ordersUrl(), Tokens.staff(staff), BATCHES_LEAN, ownerFilter(owner))) {
-            awaitSubscribed(1);
-            Sql.orders("insert into orders (date, state, user_id) select date '2026-12-02', 'UNPAID', " + owner + " from generate_series(1, " + rows + ")");
-            awaitChanges(fast, rows); // the inserts are through: what follows is the update alone
-            GraphQlWsClient slow = GraphQlWsClient.subscribeWithoutReading(stack.ordersUrl(), Tokens.staff(staff), fat, ownerFilter(owner));
-            awaitSubscribed(2);
-
-            Sql.orders("update orders set state = 'PAID' where user_id = " + owner);
-
-            assertThat(flatten(awaitChanges(fast, rows))).hasSize(rows);
-            slow.resumeReading();
-            // What the slow client's socket holds can be hundreds of megabytes of JSON (fat messages): on two busy
-            // cores parsing one may pause longer than a second or two, so only a long silence means the end.
-            JsonNode last = slow.lastMessage(Duration.ofSeconds(10), Duration.ofSeconds(10));
-            assertThat(last).as("the slow subscriber's last message").isNotNull();
-            assertThat(last.toString()).contains("SLOW_CONSUMER");
-            slow.close();
         }
     }
 }

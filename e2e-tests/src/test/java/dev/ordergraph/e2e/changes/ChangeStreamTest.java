@@ -16,19 +16,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.ordergraph.e2e.support.Subscriptions.CHANGES;
+import static dev.ordergraph.e2e.support.Subscriptions.CHANGES_LEAN;
+import static dev.ordergraph.e2e.support.Subscriptions.assertExactlyOnceInOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Changes written with plain SQL reach subscribers through the gateway, once each, in commit order. */
 class ChangeStreamTest extends ChangeTest {
 
-    static final String CHANGES = """
-            subscription($filter: OrderFilter, $after: String) {
-              orderChanges(filter: $filter, after: $after) {
-                action cursor committedAt order { id state date user { username email } }
-              }
-            }""";
-    static final String CHANGES_LEAN = """
-            subscription($filter: OrderFilter) { orderChanges(filter: $filter) { action cursor order { id state } } }""";
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @Test
@@ -141,19 +136,4 @@ class ChangeStreamTest extends ChangeTest {
         }
     }
 
-    /** One event per row, no repeats, in the order the rows were inserted, i.e. commit order. */
-    static void assertExactlyOnceInOrder(List<JsonNode> events, String action) {
-        Set<String> cursors = new HashSet<>();
-        Set<String> orders = new HashSet<>();
-        long previous = 0;
-        for (JsonNode event : events) {
-            JsonNode change = event.path("orderChanges");
-            assertThat(change.path("action").asString()).isEqualTo(action);
-            assertThat(cursors.add(change.path("cursor").asString())).as("repeated cursor").isTrue();
-            assertThat(orders.add(change.path("order").path("id").asString())).as("repeated order").isTrue();
-            long id = Long.parseLong(new String(java.util.Base64.getDecoder().decode(change.path("order").path("id").asString())).split(":")[1]);
-            assertThat(id).as("commit order").isGreaterThan(previous);
-            previous = id;
-        }
-    }
 }

@@ -2,12 +2,15 @@ package dev.ordergraph.e2e.changes;
 
 import dev.ordergraph.e2e.support.GraphQlClient;
 import dev.ordergraph.e2e.support.GraphQlWsClient;
+import dev.ordergraph.e2e.support.StackLocks;
 import dev.ordergraph.e2e.support.PrivatePostgres;
 import dev.ordergraph.e2e.support.ServiceProcess;
 import dev.ordergraph.e2e.support.Stack;
 import dev.ordergraph.e2e.support.TestData;
 import dev.ordergraph.e2e.support.Tokens;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import tools.jackson.databind.JsonNode;
 
 import java.net.URI;
@@ -29,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * within seconds, subscriptions stay open, and afterwards every change arrives once, in order; health
  * says what happened.
  */
+@ResourceLock(StackLocks.OWN)
+@Order(2) // early, so that it runs meanwhile
 class DatabaseRestartTest {
 
     private static final int ORDERS_PORT = 18093;
@@ -45,11 +50,13 @@ class DatabaseRestartTest {
     void whilePostgresIsDownRequestsFailFastWithACodeAndAfterwardsTheStreamGoesOnWithNothingLostOrRepeated() throws Exception {
         try (PrivatePostgres pg = PrivatePostgres.start()) {
             pg.createDatabase(DB);
-            ServiceProcess orders = stack.startOrdersService(ORDERS_PORT, Map.of(
+            ServiceProcess orders = stack.launchOrdersService(ORDERS_PORT, Map.of(
                     "PGHOST", "127.0.0.1", "PGPORT", String.valueOf(pg.port()), "ORDERS_DB", DB));
             ServiceProcess gateway = null;
             try {
+                // The gateway needs no subgraph to start: it starts while orders-service does.
                 gateway = stack.startGateway(GATEWAY_PORT, Map.of("ORDERS_URL", "http://127.0.0.1:" + ORDERS_PORT + "/graphql"));
+                orders.awaitHealthy(Duration.ofSeconds(180));
                 restartUnderLiveSubscription(pg);
             } finally {
                 if (gateway != null) {

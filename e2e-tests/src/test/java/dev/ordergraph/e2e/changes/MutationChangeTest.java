@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
+import static dev.ordergraph.e2e.support.Subscriptions.CHANGES_LEAN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A mutation's writes reach subscribers through the log like any other write: once each, and never when rolled back. */
@@ -24,7 +25,7 @@ class MutationChangeTest extends ChangeTest {
     void eachMutationArrivesOnceAndARolledBackRequestNotAtAll() {
         long owner = TestData.user("mutcdc");
         GraphQlClient client = gateway(Tokens.viewer(owner));
-        try (GraphQlWsClient subscriber = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), ChangeStreamTest.CHANGES_LEAN, Map.of())) {
+        try (GraphQlWsClient subscriber = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), CHANGES_LEAN, Map.of())) {
             awaitSubscribed(1);
 
             Response rolledBack = client.execute("""

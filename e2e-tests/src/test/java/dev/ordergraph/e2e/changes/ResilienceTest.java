@@ -23,6 +23,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static dev.ordergraph.e2e.support.Subscriptions.CHANGES;
+import static dev.ordergraph.e2e.support.Subscriptions.CHANGES_LEAN;
+import static dev.ordergraph.e2e.support.Subscriptions.assertExactlyOnceInOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Nothing committed is lost when the service restarts or its replication connection dies. */
@@ -37,7 +40,7 @@ class ResilienceTest extends ChangeTest {
         Set<String> expected = new LinkedHashSet<>();
         List<String> received = new ArrayList<>();
         String lastCursor;
-        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), token, ChangeStreamTest.CHANGES, Map.of())) {
+        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), token, CHANGES, Map.of())) {
             awaitSubscribed(1);
             TestData.orders(owner, 3, LocalDate.of(2026, 10, 1), "UNPAID").forEach(id -> expected.add(TestData.globalId("Order", id)));
             List<JsonNode> before = client.awaitData(3, WAIT);
@@ -64,7 +67,7 @@ class ResilienceTest extends ChangeTest {
         writing.set(false);
         writer.get();
 
-        try (GraphQlWsClient resumed = GraphQlWsClient.subscribe(stack.gatewayUrl(), token, ChangeStreamTest.CHANGES,
+        try (GraphQlWsClient resumed = GraphQlWsClient.subscribe(stack.gatewayUrl(), token, CHANGES,
                 Map.of("after", lastCursor))) {
             int missing;
             synchronized (expected) {
@@ -81,7 +84,7 @@ class ResilienceTest extends ChangeTest {
     void aCursorTheServiceNoLongerHoldsIsACursorExpiredError() {
         long owner = TestData.user("expired");
         String unknown = TestData.changeCursor(1, 1, 0); // sealed like the service's own, for a change it never held
-        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), ChangeStreamTest.CHANGES,
+        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), CHANGES,
                 Map.of("after", unknown))) {
             JsonNode message = client.poll(WAIT);
             assertThat(message).as("an error message").isNotNull();
@@ -108,7 +111,7 @@ class ResilienceTest extends ChangeTest {
 
         long id = TestData.orders(owner, 1, LocalDate.of(2026, 10, 6), "PAID").getFirst();
         for (String after : List.of(first, second)) {
-            try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), token, ChangeStreamTest.CHANGES, Map.of("after", after))) {
+            try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), token, CHANGES, Map.of("after", after))) {
                 JsonNode change = client.awaitData(1, WAIT).getFirst().path("orderChanges");
                 assertThat(change.path("order").path("id").asString()).isEqualTo(TestData.globalId("Order", id));
                 client.assertNothingFor(Duration.ofMillis(500));
@@ -121,13 +124,13 @@ class ResilienceTest extends ChangeTest {
         long owner = TestData.user("forged");
         // What cursors looked like when they carried the transaction and WAL position in clear.
         String clear = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("changes|1|1|0".getBytes());
-        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), ChangeStreamTest.CHANGES,
+        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), CHANGES,
                 Map.of("after", clear))) {
             JsonNode message = client.poll(WAIT);
             assertThat(message).as("an error message").isNotNull();
             assertThat(message.toString()).contains("BAD_USER_INPUT");
         }
-        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), ChangeStreamTest.CHANGES, Map.of())) {
+        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), CHANGES, Map.of())) {
             awaitSubscribed(1);
             TestData.orders(owner, 1, LocalDate.of(2026, 10, 4), "PAID");
             String cursor = client.awaitData(1, WAIT).getFirst().path("orderChanges").path("cursor").asString();
@@ -140,7 +143,7 @@ class ResilienceTest extends ChangeTest {
     @Test
     void changesStillArriveAfterTheReplicationConnectionIsTerminated() throws Exception {
         long owner = TestData.user("terminated");
-        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), ChangeStreamTest.CHANGES_LEAN, Map.of())) {
+        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), CHANGES_LEAN, Map.of())) {
             awaitSubscribed(1);
             try (Connection admin = Stack.ordersDb(); Statement sql = admin.createStatement();
                  ResultSet rs = sql.executeQuery("select pg_terminate_backend(active_pid) from pg_replication_slots where slot_name = '"
@@ -172,7 +175,7 @@ class ResilienceTest extends ChangeTest {
         try (Connection db = Stack.ordersDb(); Statement sql = db.createStatement()) {
             sql.execute("create extension if not exists pg_stat_statements");
             for (int i = 0; i < 100; i++) {
-                clients.add(GraphQlWsClient.subscribe(stack.gatewayUrl(), token, ChangeStreamTest.CHANGES_LEAN, Map.of()));
+                clients.add(GraphQlWsClient.subscribe(stack.gatewayUrl(), token, CHANGES_LEAN, Map.of()));
             }
             awaitSubscribed(100);
             sql.execute("select pg_stat_statements_reset()");
@@ -180,7 +183,7 @@ class ResilienceTest extends ChangeTest {
             Sql.orders("insert into orders (date, state, user_id) select date '2026-11-01', 'UNPAID', " + owner
                     + " from generate_series(1, 100)");
             for (GraphQlWsClient client : clients) {
-                ChangeStreamTest.assertExactlyOnceInOrder(client.awaitData(100, WAIT), "CREATED");
+                assertExactlyOnceInOrder(client.awaitData(100, WAIT), "CREATED");
             }
 
             Map<String, Long> selects = new HashMap<>();

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.ordergraph.e2e.support.Subscriptions.CHANGES_LEAN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The gateway's caps on open subscriptions (MAX_SUBSCRIPTIONS_PER_CONNECTION, 100 by default). */
@@ -24,9 +25,9 @@ class SubscriptionLimitsTest extends ChangeTest {
     void aConnectionPastItsCapIsRefusedThatSubscriptionAndKeepsTheOthers() {
         long owner = TestData.user("subcap");
         Map<String, Object> variables = Map.of();
-        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), ChangeStreamTest.CHANGES_LEAN, variables)) {
+        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), CHANGES_LEAN, variables)) {
             for (int id = 2; id <= PER_CONNECTION + 1; id++) {
-                client.subscribe(String.valueOf(id), ChangeStreamTest.CHANGES_LEAN, variables);
+                client.subscribe(String.valueOf(id), CHANGES_LEAN, variables);
             }
             JsonNode refused = client.poll(WAIT);
             assertThat(refused).as("the subscription past the cap is answered").isNotNull();
@@ -37,7 +38,7 @@ class SubscriptionLimitsTest extends ChangeTest {
 
             // A place given back is a place to take again, and every open subscription still gets changes.
             client.complete("1");
-            client.subscribe("again", ChangeStreamTest.CHANGES_LEAN, variables);
+            client.subscribe("again", CHANGES_LEAN, variables);
             client.assertNothingFor(Duration.ofSeconds(1));
             awaitSubscribed(PER_CONNECTION);
             TestData.orders(owner, 1, LocalDate.of(2026, 12, 1), "UNPAID");
@@ -68,7 +69,7 @@ class SubscriptionLimitsTest extends ChangeTest {
         for (int cycle = 0; cycle < 1_000; cycle++) {
             // A distinct filter each time, so no two share an upstream subscription.
             Map<String, Object> quiet = Map.of("filter", Map.of("userId", TestData.globalId("User", 4_000_000_000L + cycle)));
-            GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), staff, ChangeStreamTest.CHANGES_LEAN, quiet);
+            GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), staff, CHANGES_LEAN, quiet);
             boolean checked = cycle % 50 == 0;
             if (checked) {
                 stack.awaitSubscriptions(before + 1);
@@ -99,7 +100,7 @@ class SubscriptionLimitsTest extends ChangeTest {
         long owner = TestData.user("lanesize");
         String token = Tokens.viewer(owner);
         String withAfter = "subscription($after: String) { orderChanges(after: $after) { action order { id } } }";
-        try (GraphQlWsClient bystander = GraphQlWsClient.subscribe(stack.gatewayUrl(), token, ChangeStreamTest.CHANGES_LEAN, Map.of());
+        try (GraphQlWsClient bystander = GraphQlWsClient.subscribe(stack.gatewayUrl(), token, CHANGES_LEAN, Map.of());
              GraphQlWsClient large = GraphQlWsClient.subscribe(stack.gatewayUrl(), token, withAfter, Map.of("after", "x".repeat(20_000)))) {
             JsonNode refused = large.poll(WAIT);
             assertThat(refused).isNotNull();

@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
+import static dev.ordergraph.e2e.support.Subscriptions.CHANGES_LEAN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Each change reaches exactly the viewers allowed to see it, decided from the row images. */
@@ -32,8 +33,8 @@ class VisibilityTest extends ChangeTest {
         // captured, and one opened within a few ms of the insert (the gateway's connection is already
         // open) could otherwise still receive its CREATED.
         stack.awaitChangesPublished(published + 1);
-        try (GraphQlWsClient aliceSub = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(alice), ChangeStreamTest.CHANGES_LEAN, Map.of());
-             GraphQlWsClient bobSub = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(bob), ChangeStreamTest.CHANGES_LEAN, Map.of());
+        try (GraphQlWsClient aliceSub = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(alice), CHANGES_LEAN, Map.of());
+             GraphQlWsClient bobSub = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(bob), CHANGES_LEAN, Map.of());
              GraphQlWsClient staffSub = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.staff(staff), ONE_ORDER,
                      Map.of("id", TestData.globalId("Order", order)))) {
             awaitSubscribed(3);
@@ -68,10 +69,10 @@ class VisibilityTest extends ChangeTest {
         long alice = TestData.user("lanea");
         long bob = TestData.user("laneb");
         try (GraphQlWsClient shared = GraphQlWsClient.connect(stack.ordersUrl(), null)) {
-            shared.subscribe("alice", ChangeStreamTest.CHANGES_LEAN, Map.of(), Map.of("authorization", "Bearer " + Tokens.viewer(alice)));
-            shared.subscribe("bob", ChangeStreamTest.CHANGES_LEAN, Map.of(), Map.of("authorization", "Bearer " + Tokens.viewer(bob)));
-            shared.subscribe("forged", ChangeStreamTest.CHANGES_LEAN, Map.of(), Map.of("authorization", "Bearer " + Tokens.forged(alice)));
-            shared.subscribe("none", ChangeStreamTest.CHANGES_LEAN, Map.of());
+            shared.subscribe("alice", CHANGES_LEAN, Map.of(), Map.of("authorization", "Bearer " + Tokens.viewer(alice)));
+            shared.subscribe("bob", CHANGES_LEAN, Map.of(), Map.of("authorization", "Bearer " + Tokens.viewer(bob)));
+            shared.subscribe("forged", CHANGES_LEAN, Map.of(), Map.of("authorization", "Bearer " + Tokens.forged(alice)));
+            shared.subscribe("none", CHANGES_LEAN, Map.of());
             java.util.Set<String> refused = new java.util.HashSet<>();
             while (refused.size() < 2) { // an error for each (a complete may follow it)
                 JsonNode message = shared.poll(WAIT);
@@ -167,8 +168,8 @@ class VisibilityTest extends ChangeTest {
 
     @Test
     void aSubscriptionWithoutAValidTokenIsRefused() {
-        try (GraphQlWsClient anonymous = GraphQlWsClient.subscribe(stack.gatewayUrl(), null, ChangeStreamTest.CHANGES_LEAN, Map.of());
-             GraphQlWsClient forged = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.forged(1), ChangeStreamTest.CHANGES_LEAN, Map.of())) {
+        try (GraphQlWsClient anonymous = GraphQlWsClient.subscribe(stack.gatewayUrl(), null, CHANGES_LEAN, Map.of());
+             GraphQlWsClient forged = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.forged(1), CHANGES_LEAN, Map.of())) {
             for (GraphQlWsClient client : List.of(anonymous, forged)) {
                 JsonNode message = client.poll(WAIT);
                 Integer closeCode = client.closeCode(Duration.ofMillis(100));

@@ -15,43 +15,47 @@ import tools.jackson.databind.JsonNode;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Subgraphs serve GraphQL to a gateway only: a users-service run as in production (no
- * SUBGRAPH_ALLOW_UNSIGNED) answers what its gateway signed and refuses a direct client, with or without a
- * token, and a gateway that signs with another secret. A bad signature is refused even where unsigned
+ * Subgraphs serve GraphQL to a gateway only: a users-service run as in production (the stack's shared
+ * {@link Stack#productionUsersService()}, without SUBGRAPH_ALLOW_UNSIGNED) answers what its gateway signed
+ * and refuses a direct client, with or without a token, and a gateway that signs with another secret. A bad signature is refused even where unsigned
  * calls are let in (the test stack's services), over HTTP and WebSocket. Health and metrics are on the
- * management port only, and {@code _entities} takes a bounded list.
+ * management port only. (The bound on {@code _entities} is tested in the slice tests: UserQueriesTest, OrderRulesTest.)
  */
 class SignedSubgraphTest extends GatewayTest {
 
-    private static final int USERS_PORT = 18095;
     private static final int GATEWAY_PORT = 14095;
     private static final int WRONG_GATEWAY_PORT = 14096;
-    private static ServiceProcess strictUsers;
     private static ServiceProcess gateway;
     private static ServiceProcess wrongGateway;
 
-    private final URI strictUsersUrl = URI.create("http://127.0.0.1:" + USERS_PORT + "/graphql");
+    private final URI strictUsersUrl = stack.productionUsersUrl();
 
     @BeforeAll
-    static void startStrictServiceAndGateways() {
+    static void startGateways() {
         Stack stack = Stack.get();
-        strictUsers = stack.startUsersService(USERS_PORT, Map.of("SUBGRAPH_ALLOW_UNSIGNED", "false"));
-        String users = "http://127.0.0.1:" + USERS_PORT + "/graphql";
-        gateway = stack.startGateway(GATEWAY_PORT, Map.of("USERS_URL", users));
-        wrongGateway = stack.startGateway(WRONG_GATEWAY_PORT, Map.of("USERS_URL", users,
-                "GATEWAY_HMAC_SECRET", "another-secret-than-the-services-0123456789"));
+        String users = stack.productionUsersUrl().toString();
+        // Two gateways in front of the production users-service, started together.
+        CompletableFuture<ServiceProcess> signing = CompletableFuture.supplyAsync(() ->
+                stack.startGateway(GATEWAY_PORT, Map.of("USERS_URL", users)));
+        CompletableFuture<ServiceProcess> wronglySigning = CompletableFuture.supplyAsync(() ->
+                stack.startGateway(WRONG_GATEWAY_PORT, Map.of("USERS_URL", users,
+                        "GATEWAY_HMAC_SECRET", "another-secret-than-the-services-0123456789")));
+        try {
+            gateway = signing.join();
+        } finally {
+            wrongGateway = wronglySigning.join();
+        }
     }
 
     @AfterAll
     static void stop() {
-        for (ServiceProcess process : new ServiceProcess[] {wrongGateway, gateway, strictUsers}) {
+        for (ServiceProcess process : new ServiceProcess[] {wrongGateway, gateway}) {
             if (process != null) {
                 process.stop();
             }
@@ -116,22 +120,5 @@ class SignedSubgraphTest extends GatewayTest {
             }
             assertThat(new GraphQlClient(Stack.management(subgraph).resolve("/actuator/health"), null).get().status()).isEqualTo(200);
         }
-    }
-
-    @Test
-    void entitiesTakeABoundedListOfRepresentations() {
-        List<Map<String, String>> representations = new ArrayList<>();
-        for (int i = 1; i <= 2001; i++) {
-            representations.add(Map.of("__typename", "User", "id", TestData.globalId("User", i)));
-        }
-        Response response = new GraphQlClient(stack.usersUrl(), null).execute(
-                "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id } } }", Map.of("r", representations));
-
-        assertThat(response.errorCodes()).as(response.body().substring(0, Math.min(400, response.body().length())))
-                .containsExactly("BAD_USER_INPUT");
-        Response withinBound = new GraphQlClient(stack.usersUrl(), null).execute(
-                "query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id } } }",
-                Map.of("r", representations.subList(0, 10)));
-        assertThat(withinBound.errors().isEmpty()).as(withinBound.toString()).isTrue();
     }
 }

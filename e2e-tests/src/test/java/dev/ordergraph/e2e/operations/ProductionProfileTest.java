@@ -33,25 +33,19 @@ class ProductionProfileTest extends GatewayTest {
 
     @Test
     void aSubgraphInTheProdProfileRefusesIntrospectionButServesItsSdlAndData() {
-        int port = 18091;
         // As in production: only signed requests (these are signed here as a gateway signs them).
-        ServiceProcess prod = stack.startUsersService(port, Map.of("SPRING_PROFILES_ACTIVE", "prod", "SUBGRAPH_ALLOW_UNSIGNED", "false"));
-        try {
-            URI url = URI.create("http://127.0.0.1:" + port + "/graphql");
-            long user = TestData.user("produser");
+        URI url = stack.productionUsersUrl();
+        long user = TestData.user("produser");
 
-            Response introspection = new GraphQlClient(url, Tokens.viewer(user)).executeSigned(Stack.HMAC_SECRET, INTROSPECTION, Map.of());
-            assertThat(introspection.data().path("__schema").isMissingNode() || introspection.data().path("__schema").isNull())
-                    .as(introspection.toString()).isTrue();
-            assertThat(introspection.errors().isEmpty()).as(introspection.toString()).isFalse();
+        Response introspection = new GraphQlClient(url, Tokens.viewer(user)).executeSigned(Stack.HMAC_SECRET, INTROSPECTION, Map.of());
+        assertThat(introspection.data().path("__schema").isMissingNode() || introspection.data().path("__schema").isNull())
+                .as(introspection.toString()).isTrue();
+        assertThat(introspection.errors().isEmpty()).as(introspection.toString()).isFalse();
 
-            Response sdl = new GraphQlClient(url, null).executeSigned(Stack.HMAC_SECRET, "{ _service { sdl } }", Map.of());
-            assertThat(sdl.data().path("_service").path("sdl").asString()).contains("type User @key");
-            Response me = new GraphQlClient(url, Tokens.viewer(user)).executeSigned(Stack.HMAC_SECRET, "{ me { username } }", Map.of());
-            assertThat(me.data().path("me").path("username").asString()).as(me.toString()).isEqualTo(TestData.username(user));
-        } finally {
-            prod.stop();
-        }
+        Response sdl = new GraphQlClient(url, null).executeSigned(Stack.HMAC_SECRET, "{ _service { sdl } }", Map.of());
+        assertThat(sdl.data().path("_service").path("sdl").asString()).contains("type User @key");
+        Response me = new GraphQlClient(url, Tokens.viewer(user)).executeSigned(Stack.HMAC_SECRET, "{ me { username } }", Map.of());
+        assertThat(me.data().path("me").path("username").asString()).as(me.toString()).isEqualTo(TestData.username(user));
     }
 
     @Test

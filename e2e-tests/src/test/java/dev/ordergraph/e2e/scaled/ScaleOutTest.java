@@ -1,6 +1,7 @@
 package dev.ordergraph.e2e.scaled;
 
 import dev.ordergraph.e2e.support.GraphQlWsClient;
+import dev.ordergraph.e2e.support.StackLocks;
 import dev.ordergraph.e2e.support.ScaledStack;
 import dev.ordergraph.e2e.support.TestData;
 import dev.ordergraph.e2e.support.Tokens;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
@@ -27,6 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * change from the topic.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ResourceLock(StackLocks.OWN)
+@Order(1) // first, so that it runs meanwhile: the longest of all
 class ScaleOutTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

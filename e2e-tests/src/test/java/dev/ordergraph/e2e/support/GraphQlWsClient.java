@@ -172,6 +172,23 @@ public final class GraphQlWsClient implements AutoCloseable {
         return last;
     }
 
+    /**
+     * The message that ends the subscription ({@code error} or {@code complete}: nothing follows it), waiting
+     * up to {@code first} for a message and then until nothing more comes for {@code quiet}; else the last
+     * message that came, {@code null} when none came.
+     */
+    public JsonNode awaitEnd(Duration first, Duration quiet) {
+        JsonNode last = null;
+        for (JsonNode message = poll(first); message != null; message = poll(quiet)) {
+            last = message;
+            String type = message.path("type").asString();
+            if (type.equals("error") || type.equals("complete")) {
+                break;
+            }
+        }
+        return last;
+    }
+
     /** Asserts that nothing arrives for {@code quiet}. */
     public void assertNothingFor(Duration quiet) {
         JsonNode message = poll(quiet);

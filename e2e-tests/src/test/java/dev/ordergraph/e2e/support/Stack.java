@@ -33,6 +33,8 @@ public final class Stack {
     public static final String ORDERS_DB = "ordergraph_e2e_orders";
     /** Replication slots are per cluster, not per database: the tests' slot must not be a dev stack's. */
     public static final String CDC_SLOT = "ordergraph_e2e_orders";
+    /** The port of {@link #productionUsersService()}. */
+    public static final int PRODUCTION_USERS_PORT = 18095;
     /** How far a subscriber may fall behind before SLOW_CONSUMER (set by the build: small for tests). */
     public static final int CDC_MAX_LAG = Integer.parseInt(System.getProperty("e2e.cdcMaxLag", "20000"));
     static final String PGHOST = env("PGHOST", "127.0.0.1");
@@ -49,6 +51,7 @@ public final class Stack {
     public final ServiceProcess users;
     public final ServiceProcess orders;
     public final ServiceProcess gateway;
+    private ServiceProcess productionUsers;
 
     private Stack() {
         users = new ServiceProcess("users-service",
@@ -108,9 +111,28 @@ public final class Stack {
         ServiceProcess service = new ServiceProcess("users-service-" + port,
                 List.of(javaCommand, "-jar", root.resolve("users-service/target/users-service.jar").toString()),
                 root, serviceEnv(own), health(port), logs);
+        service.useCommand(startupCommand("users", service));
         service.start();
-        service.awaitHealthy(Duration.ofSeconds(180));
+        awaitHealthyOrStop(service, Duration.ofSeconds(180));
         return service;
+    }
+
+    /**
+     * A users-service run as in production, started on first use and shared by the tests that need one:
+     * the {@code prod} profile, and only requests a gateway signed (no {@code SUBGRAPH_ALLOW_UNSIGNED}).
+     * Stopped with the stack.
+     */
+    public synchronized ServiceProcess productionUsersService() {
+        if (productionUsers == null) {
+            productionUsers = startUsersService(PRODUCTION_USERS_PORT,
+                    Map.of("SPRING_PROFILES_ACTIVE", "prod", "SUBGRAPH_ALLOW_UNSIGNED", "false"));
+        }
+        return productionUsers;
+    }
+
+    public URI productionUsersUrl() {
+        productionUsersService();
+        return URI.create("http://127.0.0.1:" + PRODUCTION_USERS_PORT + "/graphql");
     }
 
     /**
@@ -296,17 +318,23 @@ public final class Stack {
             throw new IllegalStateException("gateway/node_modules is missing: run `npm ci` in gateway/ (make test does).");
         }
         recreateDatabases();
-        // As `make run` does: each service starts from its ahead-of-time cache, built once per jar.
-        users.useCommand(startupCommand("users", users));
-        orders.useCommand(startupCommand("orders", orders));
-        users.start();
-        orders.start();
-        // Both JVMs start in parallel; on two cores each takes 15-30 s.
+        // Everything starts at once: the gateway composes nothing at start (it reads the supergraph file)
+        // and asks a subgraph only when a request comes. As `make run` does, each service starts from its
+        // ahead-of-time cache, built once per jar (a full start of the service: the two are built together).
+        gateway.start();
+        CompletableFuture.allOf(
+                CompletableFuture.runAsync(() -> startFromCache("users", users)),
+                CompletableFuture.runAsync(() -> startFromCache("orders", orders))).join();
+        // On two cores each JVM takes 15-30 s.
         CompletableFuture.allOf(
                 CompletableFuture.runAsync(() -> users.awaitHealthy(Duration.ofSeconds(180))),
-                CompletableFuture.runAsync(() -> orders.awaitHealthy(Duration.ofSeconds(180)))).join();
-        gateway.start();
-        gateway.awaitHealthy(Duration.ofSeconds(60));
+                CompletableFuture.runAsync(() -> orders.awaitHealthy(Duration.ofSeconds(180))),
+                CompletableFuture.runAsync(() -> gateway.awaitHealthy(Duration.ofSeconds(60)))).join();
+    }
+
+    private void startFromCache(String name, ServiceProcess service) {
+        service.useCommand(startupCommand(name, service));
+        service.start();
     }
 
     /**
@@ -338,6 +366,9 @@ public final class Stack {
     }
 
     private void stop() {
+        if (productionUsers != null) {
+            productionUsers.stop();
+        }
         gateway.stop();
         orders.stop();
         users.stop();
