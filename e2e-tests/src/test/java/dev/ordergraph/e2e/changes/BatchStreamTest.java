@@ -2,15 +2,12 @@ package dev.ordergraph.e2e.changes;
 
 import dev.ordergraph.e2e.support.GraphQlWsClient;
 import dev.ordergraph.e2e.support.Sql;
-import dev.ordergraph.e2e.support.Stack;
 import dev.ordergraph.e2e.support.Subscriptions.Batch;
 import dev.ordergraph.e2e.support.TestData;
 import dev.ordergraph.e2e.support.Tokens;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.HashSet;
@@ -106,53 +103,6 @@ class BatchStreamTest extends ChangeTest {
                 assertThat(rest).containsExactlyElementsOf(expected);
                 resumed.assertNothingFor(Duration.ofMillis(500));
             }
-        }
-    }
-
-    @Test
-    void anOwnerChangeInsideABatchIsADeletionForTheOldOwnerAndACreationForTheNew() throws Exception {
-        long from = TestData.user("batchfrom");
-        long to = TestData.user("batchto");
-        try (GraphQlWsClient oldOwner = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(from), BATCHES, Map.of());
-             GraphQlWsClient newOwner = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(to), BATCHES, Map.of())) {
-            awaitSubscribed(2);
-            List<Long> orders = TestData.orders(from, 2, LocalDate.of(2026, 6, 4), "UNPAID");
-            awaitBatches(oldOwner, 2); // their creation
-            try (Connection db = Stack.ordersDb(); Statement sql = db.createStatement()) {
-                db.setAutoCommit(false);
-                sql.executeUpdate("update orders set state = 'PAID' where id = " + orders.get(0));
-                sql.executeUpdate("update orders set user_id = " + to + " where id = " + orders.get(1));
-                sql.executeUpdate("update orders set state = 'UNPAID' where id = " + orders.get(0));
-                db.commit();
-            }
-
-            List<JsonNode> seenByOld = flatten(awaitBatches(oldOwner, 3));
-            List<JsonNode> seenByNew = flatten(awaitBatches(newOwner, 1));
-
-            assertThat(seenByOld).extracting(c -> c.path("action").asString() + " " + c.path("order").path("id").asString())
-                    .containsExactly("UPDATED " + TestData.globalId("Order", orders.get(0)),
-                            "DELETED " + TestData.globalId("Order", orders.get(1)),
-                            "UPDATED " + TestData.globalId("Order", orders.get(0)));
-            assertThat(seenByNew).extracting(c -> c.path("action").asString() + " " + c.path("order").path("user").path("username").asString())
-                    .containsExactly("CREATED " + TestData.username(to));
-            oldOwner.assertNothingFor(Duration.ofMillis(300));
-            newOwner.assertNothingFor(Duration.ofMillis(300));
-        }
-    }
-
-    @Test
-    void aFilterSelectsChangesInsideBatchesAsItDoesForSingleChanges() {
-        long owner = TestData.user("batchfilter");
-        Map<String, Object> paidOnly = Map.of("filter", Map.of("userId", TestData.globalId("User", owner), "state", "PAID"));
-        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.staff(TestData.user("batchfilterstaff")), BATCHES, paidOnly)) {
-            awaitSubscribed(1);
-            Sql.orders("insert into orders (date, state, user_id) select date '2026-06-05', case when i % 2 = 0 then 'PAID' else 'UNPAID' end, "
-                    + owner + " from generate_series(1, 100) as i");
-
-            List<JsonNode> changes = flatten(awaitBatches(client, 50));
-
-            assertThat(changes).allSatisfy(c -> assertThat(c.path("order").path("state").asString()).isEqualTo("PAID"));
-            client.assertNothingFor(Duration.ofMillis(500));
         }
     }
 }
