@@ -2,8 +2,6 @@ package dev.ordergraph.orders.changes.capture.kafka;
 
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import org.apache.kafka.common.KafkaException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -17,22 +15,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The leader's publishing against a real broker: transactions, fencing, and what it leaves out. */
 class ChangePublisherTest {
 
-    private static KafkaBroker broker;
+    private static final KafkaBroker broker = KafkaBroker.shared();
 
     private final CapturedChange c1 = change(100, 1000);
     private final CapturedChange c2 = change(100, 1001);
     private final CapturedChange c3 = change(101, 1100);
     private final CapturedChange c4 = change(102, 1200);
-
-    @BeforeAll
-    static void startBroker() {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     @Test
     void aBatchIsOneTransactionThatReadCommittedReadersSee() {

@@ -10,10 +10,14 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * A single-node Kafka broker for one test class: {@code scripts/kafka.sh} (KRaft, Apache Kafka's jars)
- * on a free port, its data in a temporary directory that goes with it.
+ * A single-node Kafka broker for the tests: {@code scripts/kafka.sh} (KRaft, Apache Kafka's jars) on a
+ * free port, its data in a temporary directory that goes with it. One is shared by every test class of a
+ * run ({@link #shared}): a broker takes seconds to start, and each test uses a topic and a transactional
+ * id of its own ({@link #newTopic}), so tests sharing it never meet.
  */
 final class KafkaBroker implements AutoCloseable {
+
+    private static KafkaBroker shared;
 
     private final Path root;
     private final Path data;
@@ -25,7 +29,16 @@ final class KafkaBroker implements AutoCloseable {
         this.port = port;
     }
 
-    static KafkaBroker start() {
+    /** The run's broker, started by the first test class that asks and stopped when the test JVM exits. */
+    static synchronized KafkaBroker shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "kafka-test-broker-stop"));
+        }
+        return shared;
+    }
+
+    private static KafkaBroker start() {
         try {
             KafkaBroker broker = new KafkaBroker(repositoryRoot(), Files.createTempDirectory("kafka-test"), freePortPair());
             broker.script("start");

@@ -5,8 +5,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,17 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What a new leader finds on the topic, against a real broker. */
 class TopicTailTest {
 
-    private static KafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = KafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    private static final KafkaBroker broker = KafkaBroker.shared();
 
     @Test
     void thePositionsInTheNewestOffsetsOldestFirst() {
