@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 . scripts/java-env.sh
 scripts/db-setup.sh
 (cd gateway && npm ci --no-audit --no-fund --loglevel=error && npm test --silent)
-(cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+(cd web && npm ci --no-audit --no-fund --loglevel=error && npm test --silent && npm run --silent build)
 # Two modules at a time: users-service, orders-service and client test side by side (each slice test
 # on a database of its own), then e2e-tests, which needs them all.
 ./mvnw -B -T 2 verify "$@"

@@ -139,7 +139,8 @@ export default function App({ config }) {
   }, [auth, canRenew]);
 
   const signedIn = auth && session;
-  const staff = Boolean(auth && isStaff(claimsOf(auth.token)));
+  const claims = auth ? claimsOf(auth.token) : null;
+  const staff = isStaff(claims);
 
   const page = (
     <div className="app">
@@ -169,7 +170,7 @@ export default function App({ config }) {
             <SignIn devSignIn={config.devSignIn} onToken={signIn} identity={claimsOf(auth.token)} />
           </div>
         )}
-        {signedIn ? <OrdersTable staff={staff} /> : !auth && <SignIn devSignIn={config.devSignIn} onToken={signIn} />}
+        {signedIn ? <OrdersTable viewerId={claims?.sub} staff={staff} /> : !auth && <SignIn devSignIn={config.devSignIn} onToken={signIn} />}
       </main>
     </div>
   );

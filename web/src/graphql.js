@@ -47,6 +47,10 @@ export const ORDERS = gql`
 // The table's live stream: changes grouped by what accumulated while the page was busy, so a bulk
 // statement arrives as a few large messages instead of thousands of small ones. `filter` stays unset
 // (the table shows every visible order); `after` resumes after a batch's or any change's cursor.
+// `changedFields` says which cells to mark; `previous` what they showed before (its owner's id, too, to
+// tell a staff actor); `transaction` where a transaction's changes end, to show them at once; `origin`
+// whether the change came from outside the app, from whom, and whether it is the echo of this page's
+// own mutation (`clientMutationId`).
 export const ORDER_CHANGE_BATCHES = gql`
   subscription OrderChangeBatches($filter: OrderFilter, $after: String) {
     orderChangeBatches(filter: $filter, after: $after) {
@@ -55,8 +59,28 @@ export const ORDER_CHANGE_BATCHES = gql`
         action
         cursor
         committedAt
+        changedFields
         order {
           ...OrderFields
+        }
+        previous {
+          date
+          state
+          user {
+            id
+          }
+        }
+        transaction {
+          id
+          last
+        }
+        origin {
+          kind
+          clientMutationId
+          actor {
+            id
+            username
+          }
         }
       }
     }

@@ -1,11 +1,12 @@
-// Applies one `orderChangeBatches` event (a batch of changes) to the Apollo cache in one update.
+// Applies changes from `orderChangeBatches` (the whole transactions of a batch) to the Apollo cache in
+// one update.
 // Orders are normalized by `Order.id`, so writing the order updates its row wherever it is shown; the
 // table's list (the `orders` page) gains or loses rows, kept newest first.
 //
 // A bulk statement arrives as batches of up to ~1000 changes, so the work per batch must not grow
 // with changes × rows: the batch is reduced to the last change of each order once (a Map), the page
 // is read, rewritten and sorted once, and watchers (the table) hear of it once, when the batch ends.
-import { ORDERS } from './graphql.js';
+import { ORDER_FIELDS, ORDERS } from './graphql.js';
 import { databaseId } from './ids.js';
 
 /** The server's order: date descending, then id descending; on `sortKey`s. */
@@ -62,4 +63,24 @@ function withEdges(data, edges, overflow = false) {
       pageInfo: { ...orders.pageInfo, hasNextPage: orders.pageInfo.hasNextPage || overflow },
     },
   };
+}
+
+/**
+ * Whether the cache (its committed layer, not an optimistic one) holds `order` as it is: the same date,
+ * state and owner.
+ */
+export function cacheShows(cache, order) {
+  const cached = cache.readFragment({ id: cache.identify(order), fragment: ORDER_FIELDS, optimistic: false });
+  return (
+    cached != null &&
+    cached.date === order.date &&
+    cached.state === order.state &&
+    cached.user?.id === order.user.id &&
+    cached.user?.username === order.user.username
+  );
+}
+
+/** Writes one order as a mutation's payload returned it, in place (its row, wherever it is shown). */
+export function writeOrder(cache, order) {
+  cache.writeFragment({ id: cache.identify(order), fragment: ORDER_FIELDS, data: order });
 }

@@ -1,21 +1,21 @@
 // Keeps the table live: subscribes to `orderChangeBatches` (the changes of `orderChanges`, grouped by
-// what accumulated while the page was busy), applies each batch to the cache as one update (a
-// 10,000-row UPDATE is ~10 renders, not 10,000), and survives what can happen to a long-lived
-// subscription:
+// what accumulated while the page was busy), applies each batch's whole transactions to the cache as
+// one update (a 10,000-row UPDATE is ~10 renders, not 10,000), and survives what can happen to a
+// long-lived subscription:
 //
 // - The socket drops (gateway restart, network): graphql-ws reconnects with capped backoff and would
 //   send the subscription again by itself, with its original variables. When the socket is back
-//   (`connected` with wasRetry) this replaces it by one that resumes `after` the last batch seen,
+//   (`connected` with wasRetry) this replaces it by one that resumes `after` the last change applied,
 //   so the server replays what was committed during the gap, and refetches the table too (for a
 //   cursor the server no longer holds, or when no change had arrived yet).
 // - The server completes the subscription (the gateway does when its supergraph changes) or ends it
 //   with an error: subscribe again after a short, growing pause, resuming after the last change
 //   (without a cursor after CURSOR_EXPIRED), and refetch as above.
 // - The token expires: the session renews it shortly before `exp` (App), and moves the subscription to
-//   a socket opened with the new token; this replaces it by one that resumes `after` the last batch
-//   (no refetch: nothing was missed). Should the server end it first with TOKEN_EXPIRED (a late timer,
-//   a clock that differs), wait for a newer token (session.renewToken: App renews a development token,
-//   or asks the viewer to sign in again), then subscribe again `after` the last batch.
+//   a socket opened with the new token; this replaces it by one that resumes `after` the last change
+//   applied (no refetch: nothing was missed). Should the server end it first with TOKEN_EXPIRED (a late
+//   timer, a clock that differs), wait for a newer token (session.renewToken: App renews a development
+//   token, or asks the viewer to sign in again), then subscribe again `after` the last change applied.
 // - The server refuses the viewer (UNAUTHENTICATED, FORBIDDEN, close 4401/4403): stop and say so,
 //   unless the token of the socket has expired meanwhile (handled as TOKEN_EXPIRED).
 // - A subscription starts at the server a moment after it is sent (the protocol acknowledges the
@@ -27,12 +27,18 @@
 // flight are applied again once it has landed (all of them in one update), so an older snapshot
 // never overwrites them.
 //
-// A batch is whole or not at all (one message), so its `cursor` (its last change's) is where to
-// resume: no change of a batch can be applied without the others.
+// A transaction's changes are shown together: they are held until the one marked `transaction.last`
+// and then applied in one cache update (transactions.js). The cursor to resume after is that of the
+// last change applied, so a transaction cut off by a drop is replayed whole by the next subscription,
+// which starts with nothing held.
+//
+// The page's own mutations come back as changes too (`origin.clientMutationId`): ownMutations decides
+// which to write and which are someone else's news to mark; see ownMutations.js.
 import { useEffect, useRef, useState } from 'react';
 import { useApolloClient } from '@apollo/client/react';
 import { ORDER_CHANGE_BATCHES } from './graphql.js';
-import { applyOrderChanges } from './orderCache.js';
+import { applyOrderChanges, cacheShows } from './orderCache.js';
+import { createTransactionBuffer } from './transactions.js';
 import { useSession } from './session.js';
 
 const STABLE_AFTER_MS = 10_000; // a subscription that lived this long resets the pause
@@ -49,11 +55,13 @@ const isRefusal = (error) =>
 
 /**
  * @param {{ variables: { first: number }, refetch: () => Promise<unknown>, onChanges?: (changes) => void,
- *           enabled: boolean, since: string | null }} options  `since`: the changesCursor read before the table;
- *           `onChanges`: once per batch, with its changes in commit order
+ *           enabled: boolean, since: string | null, ownMutations: object }} options
+ *           `ownMutations`: this page's mutations (createOwnMutations); `since`: the changesCursor read
+ *           before the table; `onChanges`: once per group of whole transactions applied, with the changes
+ *           someone else made, in commit order
  * @returns {string | null} why the table is not live when the server refused it, else null
  */
-export function useOrderChanges({ variables, refetch, onChanges, enabled, since }) {
+export function useOrderChanges({ variables, refetch, onChanges, enabled, since, ownMutations }) {
   const client = useApolloClient();
   const session = useSession();
   const [refusal, setRefusal] = useState(null);
@@ -67,19 +75,22 @@ export function useOrderChanges({ variables, refetch, onChanges, enabled, since 
     if (!enabled) return undefined;
     let stopped = false;
     let subscription = null;
-    let cursor = since; // of the last batch applied (at first, where the table was read): where to resume
+    let cursor = since; // of the last change applied (at first, where the table was read): where to resume
     let lastError = null;
     let startedAt = 0;
     let failures = 0;
     let pauseTimer = null;
     let catchUpTimer = null;
     let refetching = 0;
-    let heldBack = []; // batches (arrays of changes) that arrived during a refetch
+    let heldBack = []; // groups of changes applied while a refetch was in flight
+    const transactions = createTransactionBuffer();
 
     const apply = (changes) => applyOrderChanges(client.cache, changes, { first });
+    const shows = (order) => cacheShows(client.cache, order);
 
     function start() {
       lastError = null;
+      transactions.reset(); // resumed after the last change applied: a cut-off transaction comes again
       startedAt = Date.now();
       if (session.socketOpen()) session.status.set('live');
       if (!cursor) catchUpSoon();
@@ -99,13 +110,14 @@ export function useOrderChanges({ variables, refetch, onChanges, enabled, since 
               return;
             }
             const batch = data?.orderChangeBatches;
-            if (!batch) return;
-            cursor = batch.cursor;
-            const { changes } = batch;
-            if (changes.length === 0) return; // never sent; nothing to apply or mark
-            apply(changes);
-            if (refetching) heldBack.push(changes);
-            latest.current.onChanges?.(changes);
+            if (!batch || batch.changes.length === 0) return; // never sent; nothing to apply or mark
+            const whole = transactions.take(batch.changes);
+            if (whole.length === 0) return;
+            cursor = whole.at(-1).cursor;
+            const { write, news } = ownMutations.sort(whole, shows);
+            apply(write);
+            if (refetching) heldBack.push(write);
+            if (news.length) latest.current.onChanges?.(news);
           },
           error: (error) => ended(error),
           complete: () => ended(lastError),
@@ -187,7 +199,7 @@ export function useOrderChanges({ variables, refetch, onChanges, enabled, since 
       clearTimeout(catchUpTimer);
       subscription?.unsubscribe();
     };
-  }, [client, session, first, enabled, since]);
+  }, [client, session, first, enabled, since, ownMutations]);
 
   return refusal;
 }

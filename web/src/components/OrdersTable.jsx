@@ -1,14 +1,20 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useQuery } from '@apollo/client/react';
+import { marksOf } from '../changeNotes.js';
 import { CHANGES_CURSOR, ORDERS } from '../graphql.js';
+import { OwnMutationsContext } from '../ownMutationsContext.js';
+import { createOwnMutations } from '../ownMutations.js';
 import { useChangeMarks } from '../useChangeMarks.js';
 import { useOrderChanges } from '../useOrderChanges.js';
 import OrderRow from './OrderRow.jsx';
 
 const VARIABLES = { first: 50 };
 
-/** The viewer's orders (staff: everyone's), newest first, kept live by `orderChangeBatches`. */
-export default function OrdersTable({ staff = false }) {
+/**
+ * The viewer's orders (staff: everyone's), newest first, kept live by `orderChangeBatches`. `viewerId`:
+ * the signed-in user's database id (the token's `sub`), to tell their changes from others'.
+ */
+export default function OrdersTable({ viewerId, staff = false }) {
   // The feed's cursor first, then the orders: changes committed after the cursor was read are replayed
   // to the subscription, however long it takes to start, so none falls between the two.
   const position = useQuery(CHANGES_CURSOR, { fetchPolicy: 'network-only' });
@@ -20,12 +26,13 @@ export default function OrdersTable({ staff = false }) {
     if (data) setLoaded(true);
   }, [data]);
   const [marked, mark] = useChangeMarks(3000);
-  // One mark call per batch: one state update however many rows a bulk statement touched.
-  const onChanges = useCallback(
-    (changes) => mark(changes.filter((change) => change.action !== 'DELETED').map((change) => change.order.id)),
-    [mark],
-  );
+  const viewer = useMemo(() => ({ id: viewerId, staff }), [viewerId, staff]);
+  // One mark call per group of transactions: one state update however many rows a bulk statement touched.
+  const onChanges = useCallback((changes) => mark(marksOf(changes, viewer)), [mark, viewer]);
+  // The page's own mutations (the rows' state controls), recognised when their changes come back.
+  const [ownMutations] = useState(createOwnMutations);
   const refusal = useOrderChanges({
+    ownMutations,
     variables: VARIABLES,
     refetch,
     onChanges,
@@ -61,9 +68,11 @@ export default function OrdersTable({ staff = false }) {
             </tr>
           </thead>
           <tbody>
-            {edges.map(({ node }) => (
-              <OrderRow key={node.id} order={node} changed={marked.has(node.id)} />
-            ))}
+            <OwnMutationsContext.Provider value={ownMutations}>
+              {edges.map(({ node }) => (
+                <OrderRow key={node.id} order={node} mark={marked.get(node.id)} />
+              ))}
+            </OwnMutationsContext.Provider>
             {edges.length === 0 && (
               <tr>
                 <td colSpan={4} className="empty">

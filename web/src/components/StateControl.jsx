@@ -1,16 +1,24 @@
 import { useId, useState } from 'react';
-import { useMutation } from '@apollo/client/react';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import { UPDATE_ORDER } from '../graphql.js';
+import { writeOrder } from '../orderCache.js';
+import { useOwnMutations } from '../ownMutationsContext.js';
 
 const STATES = ['PAID', 'UNPAID'];
 
 /**
- * Changes the order's state with `updateOrder`. The row shows the new state once the server has
- * saved it (the payload's order lands in the cache); field errors in the payload are shown here.
+ * Changes the order's state with `updateOrder`. The row shows the new state at once (an optimistic
+ * layer of the cache), and the mutation's result is written once: from its payload or, should the
+ * change feed bring its echo first, from that (ownMutations.js); it is not marked as a change, the
+ * viewer made it. When nothing was saved the row shows the state it had, and the payload's field
+ * errors show here.
  */
 export default function StateControl({ order }) {
   const errorId = useId();
-  const [updateOrder] = useMutation(UPDATE_ORDER);
+  const { cache } = useApolloClient();
+  const ownMutations = useOwnMutations();
+  // Not written by Apollo: whether to write the payload is ownMutations' to say.
+  const [updateOrder] = useMutation(UPDATE_ORDER, { fetchPolicy: 'no-cache' });
   const [pending, setPending] = useState(null);
   const [problems, setProblems] = useState([]);
 
@@ -18,11 +26,25 @@ export default function StateControl({ order }) {
     const state = event.target.value;
     setPending(state);
     setProblems([]);
+    const clientMutationId = ownMutations.begin(order.id);
+    cache.batch({ optimistic: clientMutationId, update: (layer) => writeOrder(layer, { ...order, state }) });
     try {
-      const { data } = await updateOrder({ variables: { input: { id: order.id, state } } });
-      const errors = data?.updateOrder?.errors ?? [];
+      const { data } = await updateOrder({ variables: { input: { id: order.id, state, clientMutationId } } });
+      const payload = data?.updateOrder;
+      const errors = payload?.errors ?? [];
+      const saved = Boolean(payload?.order) && errors.length === 0;
+      // The optimistic layer goes and the saved order (if it is to be written) comes in one update.
+      cache.batch({
+        optimistic: false,
+        removeOptimistic: clientMutationId,
+        update: (root) => {
+          if (ownMutations.settle(clientMutationId, saved)) writeOrder(root, payload.order);
+        },
+      });
       setProblems(errors.map(({ field, messages }) => (field === '__all__' ? '' : `${field}: `) + messages.join(' ')));
     } catch (error) {
+      ownMutations.lost(clientMutationId);
+      cache.removeOptimistic(clientMutationId);
       setProblems([error.message]);
     } finally {
       setPending(null);
