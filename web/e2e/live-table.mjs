@@ -3,14 +3,18 @@
 // database.
 //
 //   a. sign in through the form as E2E_USER_ID; wait for `live` and the rows
-//   b. UPDATE the first row's state with psql; the row must show it, marked, within 2 s
-//      -> prints UPDATE_SHOWN_MS <ms>
+//   b. UPDATE the first row's state with psql; the row must show it, marked, within 2 s: the state cell
+//      alone (not the date's nor the user's), with the note "changed outside the app"
+//      -> prints UPDATE_SHOWN_MS <ms>, OUTSIDE_CHANGE_MARKED <the marked cells>
 //   c. prints RESTART_GATEWAY and waits for a line GATEWAY_RESTARTED on stdin (whoever runs this
 //      restarts the gateway in between); then `live` again, and another psql UPDATE within 2 s;
 //      orders-service killed (kill -9) with a psql UPDATE while it is down: shown once it is back
 //      -> prints AFTER_RESTART_SHOWN_MS <ms>
-//   d. change the state with the row's control (the updateOrder mutation); psql must read it
-//      -> prints MUTATION_SAVED
+//   d. change the state with the row's control (the updateOrder mutation); psql must read it. The row
+//      shows the new state at once and keeps it, and is never marked: the change that comes back
+//      through the feed is recognised as the page's own (its clientMutationId). A psql UPDATE of the
+//      row after it (so after that echo, in commit order) is marked as usual
+//      -> prints MUTATION_SAVED, OWN_CHANGE_UNMARKED
 //   e. with E2E_BULK set: one psql UPDATE of every order of the user not yet PAID (the test seeds
 //      10,000), then one setting them all back to UNPAID; after each, every row of the table must
 //      show the new state and the page stay live; the main thread is never blocked for long
@@ -149,6 +153,64 @@ async function waitUnmarked(page, orderId) {
   );
 }
 
+/**
+ * The row's marks, right after a psql UPDATE of its state was shown: only the state cell marked, the
+ * row not marked whole, and the note "changed outside the app". Returns the marked cells' test ids.
+ */
+async function expectOutsideStateMark(page, orderId) {
+  const seen = await page.evaluate((selector) => {
+    const row = document.querySelector(selector);
+    if (!row) return null;
+    const cells = [...row.querySelectorAll('td[data-testid]')].map((cell) => [cell.dataset.testid, cell.dataset.changed]);
+    return {
+      marked: cells.filter(([, changed]) => changed === 'true').map(([name]) => name),
+      cells: cells.map(([name]) => name),
+      whole: row.classList.contains('changed'),
+      note: row.querySelector('[data-testid="change-origin"]')?.textContent.trim() ?? null,
+    };
+  }, rowSelector(orderId));
+  const expected = ['order-date', 'order-state', 'order-user'];
+  if (!seen || expected.some((name) => !seen.cells.includes(name))) {
+    throw new Failure(`row ${orderId} lacks the cells ${expected.join(', ')} (has ${seen?.cells.join(', ')})`);
+  }
+  if (seen.marked.join() !== 'order-state' || seen.whole) {
+    throw new Failure(`after a psql UPDATE of the state only, row ${orderId} marks ${seen.whole ? 'the whole row' : `[${seen.marked.join(', ')}]`}, not the state cell alone`);
+  }
+  if (seen.note !== 'changed outside the app') {
+    throw new Failure(`after a psql UPDATE, row ${orderId} says ${JSON.stringify(seen.note)}, not "changed outside the app"`);
+  }
+  return seen.marked;
+}
+
+/** From now on, every distinct look of the row (its state, whether it is marked, its note), in page. */
+async function recordRow(page, orderId) {
+  await page.evaluate((selector) => {
+    const history = [];
+    const look = () => {
+      const row = document.querySelector(selector);
+      const entry = {
+        state: row?.querySelector('[data-testid="order-state"]')?.textContent.trim() ?? null,
+        changed: row?.dataset.changed ?? null,
+        note: row?.querySelector('[data-testid="change-origin"]')?.textContent.trim() ?? null,
+      };
+      const last = history.at(-1);
+      if (!last || last.state !== entry.state || last.changed !== entry.changed || last.note !== entry.note) history.push(entry);
+    };
+    look();
+    window.__rowObserver?.disconnect();
+    window.__rowObserver = new MutationObserver(look);
+    window.__rowObserver.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    window.__rowHistory = history;
+  }, rowSelector(orderId));
+}
+
+async function recordedRow(page) {
+  return page.evaluate(() => {
+    window.__rowObserver?.disconnect();
+    return window.__rowHistory;
+  });
+}
+
 /** psql UPDATE, then the time until the row shows the state and is marked as changed. */
 async function updateAndMeasure(page, orderId, id, state) {
   await waitUnmarked(page, orderId);
@@ -268,6 +330,7 @@ async function main() {
     log(`order ${orderId} (id ${id}) shows ${original}`);
     const shownMs = await updateAndMeasure(page, orderId, id, other(original));
     console.log(`UPDATE_SHOWN_MS ${shownMs}`);
+    console.log(`OUTSIDE_CHANGE_MARKED ${(await expectOutsideStateMark(page, orderId)).join(' ')}`);
     if (shownMs > SHOW_LIMIT_MS) throw new Failure(`the psql UPDATE took ${shownMs} ms to show (limit ${SHOW_LIMIT_MS} ms)`);
 
     // c. the gateway restarts; the page reconnects and stays live
@@ -315,6 +378,8 @@ async function main() {
     // d. the page's own mutation
     phase = 'mutation';
     const wanted = other(original);
+    await waitUnmarked(page, orderId);
+    await recordRow(page, orderId);
     await page.locator(`${rowSelector(orderId)} [data-testid="order-state-control"]`).selectOption(wanted);
     await within(10_000, `row ${orderId} did not show ${wanted} after changing it with its control`, () =>
       page.waitForFunction(
@@ -332,6 +397,21 @@ async function main() {
     const saved = await stateInDatabase(id);
     if (saved !== wanted) throw new Failure(`the page shows ${wanted} after the mutation, but the database has "${saved}"`);
     console.log('MUTATION_SAVED');
+    // An outside change after it: once the row shows that, the echo of the mutation (committed before it)
+    // has been through the page.
+    await updateAndMeasure(page, orderId, id, original);
+    const looks = await recordedRow(page);
+    const described = JSON.stringify(looks);
+    const outsideAt = looks.findIndex((look) => look.state === original && look.changed === 'true');
+    const wantedAt = looks.findIndex((look) => look.state === wanted);
+    if (wantedAt < 0 || outsideAt < wantedAt) throw new Failure(`the row's looks are not those of the mutation and the psql UPDATE after it: ${described}`);
+    if (looks.slice(0, outsideAt).some((look) => look.changed === 'true' || look.note)) {
+      throw new Failure(`the row was marked as changed by its own mutation: ${described}`);
+    }
+    if (looks.slice(wantedAt, outsideAt).some((look) => look.state !== wanted)) {
+      throw new Failure(`the row did not keep ${wanted} from when it first showed it until the next change: ${described}`);
+    }
+    console.log('OWN_CHANGE_UNMARKED');
 
     // e. a bulk UPDATE arrives as a few batches, each applied as one cache update
     if (env.E2E_BULK) {

@@ -27,8 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The web page (web/) in headless Chromium, driven by web/e2e/live-table.mjs (playwright-core): it signs in,
- * sees an UPDATE made by psql within 2 s, survives a gateway restart and orders-service killed with kill -9
- * (this test restarts the gateway and kills and starts the service when the script asks), changes an order through the page's mutation, shows a 10,000-row UPDATE without freezing, and keeps a screenshot in
+ * sees an UPDATE made by psql within 2 s (the changed cell marked, "changed outside the app"), survives a
+ * gateway restart and orders-service killed with kill -9 (this test restarts the gateway and kills and starts
+ * the service when the script asks), changes an order through the page's mutation (shown at once, its echo
+ * from the change feed not marked), shows a 10,000-row UPDATE without freezing, and keeps a screenshot in
  * {@code e2e-tests/target/e2e-artifacts/}.
  */
 class LivePageTest extends GatewayTest {
@@ -69,8 +71,12 @@ class LivePageTest extends GatewayTest {
                     "E2E_TOKEN_TTL_SECONDS", "8"));
 
             assertThat(shownWithin(lines, "UPDATE_SHOWN_MS")).isLessThanOrEqualTo(2000);
+            // A psql UPDATE of the state marks that cell alone, as made outside the app.
+            assertThat(lines).contains("OUTSIDE_CHANGE_MARKED order-state");
             assertThat(shownWithin(lines, "AFTER_RESTART_SHOWN_MS")).isLessThanOrEqualTo(2000);
             assertThat(lines).contains("MUTATION_SAVED");
+            // The page's own mutation came back through the feed without marking the row or flickering.
+            assertThat(lines).contains("OWN_CHANGE_UNMARKED");
             assertThat(lines).contains("BULK_UPDATED 10003"); // back to UNPAID: the 10,000 and the three
             // Applied batch by batch, one cache update each: the page never freezes. (The time to show,
             // target 2 s, is printed as BULK_SHOWN_MS and reported in docs/benchmarks.md.)
