@@ -13,6 +13,7 @@ import dev.ordergraph.orders.generated.types.FieldError;
 import dev.ordergraph.orders.generated.types.Order;
 import dev.ordergraph.orders.generated.types.UpdateOrderInput;
 import dev.ordergraph.orders.generated.types.UpdateOrderPayload;
+import dev.ordergraph.orders.origin.OriginMark;
 import dev.ordergraph.orders.user.UserDirectory;
 import dev.ordergraph.platform.errors.ApiException;
 import dev.ordergraph.platform.mutation.FieldProblem;
@@ -31,7 +32,8 @@ import java.util.Map;
  * {@code createOrder}, {@code updateOrder} and {@code deleteOrder}. Permission checks run inside the
  * runner's work, on the row locked for the write, so a refused field also rolls back the rest of an
  * atomic request. An order given to another user names one the users subgraph knows ({@link UserDirectory}):
- * there is no foreign key across the two databases to say so.
+ * there is no foreign key across the two databases to say so. Each field marks its transaction with its
+ * origin ({@link OriginMark}) before it writes, so its changes reach subscribers as made by this API.
  */
 @DgsComponent
 public class OrderMutations {
@@ -55,6 +57,7 @@ public class OrderMutations {
     public CreateOrderPayload createOrder(@InputArgument CreateOrderInput input, DgsDataFetchingEnvironment env) {
         MutationResult<OrderRow> result = mutations.run(env, List.of(), jdbc -> {
             Viewer viewer = Viewer.required(env);
+            new OriginMark(viewer.userId(), input.getClientMutationId()).write(jdbc); // before its writes: see OriginMark
             InputProblems problems = new InputProblems();
             Long userId = problems.globalId(USER_ID, input.getUserId(), USER);
             new OrderDate(input.getDate()).checkInto(problems, validator).throwIfAny();
@@ -79,6 +82,7 @@ public class OrderMutations {
         Map<String, Object> raw = env.getArgument("input");
         MutationResult<OrderRow> result = mutations.run(env, List.of(), jdbc -> {
             Viewer viewer = Viewer.required(env);
+            new OriginMark(viewer.userId(), input.getClientMutationId()).write(jdbc); // before its writes: see OriginMark
             InputProblems problems = new InputProblems();
             Long id = problems.globalId("id", input.getId(), ORDER);
             Long userId = problems.globalId(USER_ID, input.getUserId(), USER);
@@ -107,6 +111,7 @@ public class OrderMutations {
     public DeleteOrderPayload deleteOrder(@InputArgument DeleteOrderInput input, DgsDataFetchingEnvironment env) {
         MutationResult<OrderRow> result = mutations.run(env, List.of(), jdbc -> {
             Viewer viewer = Viewer.required(env);
+            new OriginMark(viewer.userId(), input.getClientMutationId()).write(jdbc); // before its writes: see OriginMark
             InputProblems problems = new InputProblems();
             Long id = problems.globalId("id", input.getId(), ORDER);
             problems.throwIfAny();

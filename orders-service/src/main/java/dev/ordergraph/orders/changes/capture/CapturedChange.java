@@ -5,18 +5,31 @@ import java.time.Instant;
 /**
  * A committed change to one order as the capture read it from the log, complete and immutable.
  *
- * @param before      the row before the change ({@code null} for an insert); whole thanks to
- *                    {@code REPLICA IDENTITY FULL}, so a change of owner is visible to the old owner
- * @param after       the row after the change ({@code null} for a delete)
- * @param position    identity in the log; a redelivered change carries the same one
- * @param committedAt when its transaction committed
+ * @param before          the row before the change ({@code null} for an insert); whole thanks to
+ *                        {@code REPLICA IDENTITY FULL}, so a change of owner is visible to the old owner
+ * @param after           the row after the change ({@code null} for a delete)
+ * @param position        identity in the log; a redelivered change carries the same one
+ * @param committedAt     when its transaction committed
+ * @param origin          who made its transaction
+ * @param endsTransaction whether it is the last change of {@code orders} its transaction made: the
+ *                        changes of one transaction are consecutive, so a subscriber that has seen this
+ *                        one knows the transaction is complete
  */
-public record CapturedChange(OrderImage before, OrderImage after, ChangePosition position, Instant committedAt) {
+public record CapturedChange(OrderImage before, OrderImage after, ChangePosition position, Instant committedAt,
+                             ChangeOrigin origin, boolean endsTransaction) {
 
     public CapturedChange {
         if (before == null && after == null) {
             throw new IllegalArgumentException("A change has a row before or after it");
         }
+        if (origin == null) {
+            throw new IllegalArgumentException("A change has an origin, OUTSIDE when nothing marked it");
+        }
+    }
+
+    /** A change made from outside the API, alone in its transaction. */
+    public CapturedChange(OrderImage before, OrderImage after, ChangePosition position, Instant committedAt) {
+        this(before, after, position, committedAt, ChangeOrigin.OUTSIDE, true);
     }
 
     public long orderId() {
@@ -35,6 +48,16 @@ public record CapturedChange(OrderImage before, OrderImage after, ChangePosition
 
     /** This change at {@code position} (the capture numbers changes that share one WAL record). */
     public CapturedChange at(ChangePosition position) {
-        return new CapturedChange(before, after, position, committedAt);
+        return new CapturedChange(before, after, position, committedAt, origin, endsTransaction);
+    }
+
+    /** This change, made by {@code origin}. */
+    public CapturedChange from(ChangeOrigin origin) {
+        return new CapturedChange(before, after, position, committedAt, origin, endsTransaction);
+    }
+
+    /** This change, as the last (or not) of its transaction. */
+    public CapturedChange endingTransaction(boolean ends) {
+        return new CapturedChange(before, after, position, committedAt, origin, ends);
     }
 }

@@ -11,9 +11,12 @@ import java.util.function.ToLongFunction;
  * @param maxChanges at most this many changes
  * @param maxBytes   at most this many bytes, past the first change (one always goes, however large)
  * @param bytes      a delivery's estimated size, counted against {@code maxBytes}
+ * @param wholeTransactions whether a message keeps a transaction's changes together: it ends before a
+ *                   transaction that does not fit, and holds one back until it is complete, unless the
+ *                   transaction alone fills a message (then it fills as many as it needs)
  * @param <D>        one delivery (what the subscriber's view makes of a change)
  */
-record BatchBounds<D>(int maxChanges, long maxBytes, ToLongFunction<D> bytes) {
+record BatchBounds<D>(int maxChanges, long maxBytes, ToLongFunction<D> bytes, boolean wholeTransactions) {
 
     BatchBounds {
         if (maxChanges < 1 || maxBytes < 1) {
@@ -27,6 +30,6 @@ record BatchBounds<D>(int maxChanges, long maxBytes, ToLongFunction<D> bytes) {
      * handed over one by one.
      */
     static <D> BatchBounds<D> perChange() {
-        return new BatchBounds<>(FeedSubscriber.READ_STEP, Long.MAX_VALUE, delivery -> 0);
+        return new BatchBounds<>(FeedSubscriber.READ_STEP, Long.MAX_VALUE, delivery -> 0, false);
     }
 }

@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 /**
@@ -48,6 +47,8 @@ public class ChangeFeed implements SmartLifecycle {
     private final CdcProperties properties;
     private final ChangeWindow window;
     private final Map<Route, Set<FeedSubscriber<?>>> subscribers = new ConcurrentHashMap<>();
+    /** Subscribers holding a delivery back until more of its transaction is captured (see FeedSubscriber). */
+    private final Set<FeedSubscriber<?>> waiting = ConcurrentHashMap.newKeySet();
     private final Counter events;
     private final Counter duplicates;
     private final Timer commitToPublish;
@@ -107,7 +108,8 @@ public class ChangeFeed implements SmartLifecycle {
     /**
      * One captured batch, in commit order: new changes go to their subscribers first (latency), then to
      * the stored window (unless the source keeps it), before the source acknowledges the batch. Repeats of changes the window still
-     * holds (the source's redelivery after a restart) are dropped.
+     * holds (the source's redelivery after a restart) are dropped. Subscribers that were waiting for more
+     * of a transaction read again once the whole batch is in.
      */
     void publish(List<CapturedChange> batch) {
         List<SequencedChange> published = new ArrayList<>(batch.size());
@@ -125,12 +127,22 @@ public class ChangeFeed implements SmartLifecycle {
             }
             return null;
         });
+        resumeWaiting();
         if (!published.isEmpty() && !source.durable()) {
             store.append(published);
             long oldest = window.oldest();
             if (oldest - trimmedBelow > TRIM_EVERY) {
                 store.trimThrough(oldest - 1); // forget what fell out of the window, a thousand at a time
                 trimmedBelow = oldest;
+            }
+        }
+    }
+
+    private void resumeWaiting() {
+        if (!waiting.isEmpty()) {
+            for (FeedSubscriber<?> subscriber : List.copyOf(waiting)) {
+                waiting.remove(subscriber);
+                subscriber.resume();
             }
         }
     }
@@ -152,22 +164,23 @@ public class ChangeFeed implements SmartLifecycle {
      * @param view what the subscriber makes of a change, {@code null} when it is not for them
      * @throws ApiException {@code CURSOR_EXPIRED} when the window no longer holds {@code after}
      */
-    public <D> Flux<List<D>> subscribe(Route route, ChangePosition after, Function<SequencedChange, D> view) {
+    public <D> Flux<List<D>> subscribe(Route route, ChangePosition after, SubscriberView<D> view) {
         return open(route, after, view, BatchBounds.perChange());
     }
 
     /**
      * Opens a subscription that sends what has accumulated for it, in batches within the configured
      * bounds, or fewer changes when {@code maxChanges} asks for less ({@code bytes} estimates a
-     * delivery's size); otherwise as {@link #subscribe}.
+     * delivery's size); otherwise as {@link #subscribe}. A batch keeps each transaction whole unless the
+     * transaction alone outgrows the bounds.
      */
-    public <D> Flux<List<D>> subscribeBatches(Route route, ChangePosition after, Function<SequencedChange, D> view,
+    public <D> Flux<List<D>> subscribeBatches(Route route, ChangePosition after, SubscriberView<D> view,
                                                ToLongFunction<D> bytes, int maxChanges) {
         return open(route, after, view,
-                new BatchBounds<>(Math.min(maxChanges, properties.batchMaxChanges()), properties.batchMaxBytes().toBytes(), bytes));
+                new BatchBounds<>(Math.min(maxChanges, properties.batchMaxChanges()), properties.batchMaxBytes().toBytes(), bytes, true));
     }
 
-    private <D> Flux<List<D>> open(Route route, ChangePosition after, Function<SequencedChange, D> view, BatchBounds<D> bounds) {
+    private <D> Flux<List<D>> open(Route route, ChangePosition after, SubscriberView<D> view, BatchBounds<D> bounds) {
         if (after == null || !source.durable()) {
             return register(route, after, view, bounds);
         }
@@ -179,12 +192,12 @@ public class ChangeFeed implements SmartLifecycle {
                         .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
     }
 
-    private <D> Flux<List<D>> register(Route route, ChangePosition after, Function<SequencedChange, D> view, BatchBounds<D> bounds) {
+    private <D> Flux<List<D>> register(Route route, ChangePosition after, SubscriberView<D> view, BatchBounds<D> bounds) {
         FeedSubscriber<D> subscriber = window.locked(() -> {
             long newest = window.newest();
             long first = (after == null ? newest : replayStart(after)) + 1;
             FeedSubscriber<D> created = new FeedSubscriber<>(window, route, view, bounds, first, first <= newest,
-                    Math.min(properties.maxLag(), window.capacity()), commitToSend);
+                    Math.min(properties.maxLag(), window.capacity()), commitToSend, waiting::add);
             subscribers.compute(route, (r, set) -> {
                 Set<FeedSubscriber<?>> indexed = set != null ? set : ConcurrentHashMap.newKeySet();
                 indexed.add(created);
@@ -225,6 +238,7 @@ public class ChangeFeed implements SmartLifecycle {
     }
 
     private void forget(FeedSubscriber<?> subscriber) {
+        waiting.remove(subscriber);
         // Atomic per route, so an empty set is dropped without racing a new subscriber's compute().
         subscribers.computeIfPresent(subscriber.route(), (route, set) -> {
             set.remove(subscriber);

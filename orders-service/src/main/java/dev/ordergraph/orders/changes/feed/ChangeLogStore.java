@@ -1,6 +1,7 @@
 package dev.ordergraph.orders.changes.feed;
 
 import dev.ordergraph.orders.changes.capture.CapturedChange;
+import dev.ordergraph.orders.changes.capture.ChangeOrigin;
 import dev.ordergraph.orders.changes.capture.ChangePosition;
 import dev.ordergraph.orders.changes.capture.OrderImage;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -34,7 +35,8 @@ class ChangeLogStore {
     List<SequencedChange> loadRecent(int limit) {
         List<SequencedChange> events = new ArrayList<>(jdbc.query("""
                 select sequence, tx_id, lsn, ordinal, action, before_id, before_date, before_state, before_user_id,
-                       after_id, after_date, after_state, after_user_id, committed_at
+                       after_id, after_date, after_state, after_user_id, committed_at,
+                       ends_transaction, origin_actor_id, origin_client_mutation_id
                 from order_change_log order by sequence desc limit ?""", (rs, i) -> read(rs), limit));
         return events.reversed();
     }
@@ -42,8 +44,9 @@ class ChangeLogStore {
     void append(List<SequencedChange> events) {
         jdbc.batchUpdate("""
                 insert into order_change_log (sequence, tx_id, lsn, ordinal, action, before_id, before_date, before_state,
-                    before_user_id, after_id, after_date, after_state, after_user_id, committed_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing""", events, 1000, (ps, e) -> {
+                    before_user_id, after_id, after_date, after_state, after_user_id, committed_at,
+                    ends_transaction, origin_actor_id, origin_client_mutation_id)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing""", events, 1000, (ps, e) -> {
             CapturedChange change = e.change();
             ps.setLong(1, e.sequence());
             ps.setLong(2, change.position().txId());
@@ -53,6 +56,9 @@ class ChangeLogStore {
             write(ps, 6, change.before());
             write(ps, 10, change.after());
             ps.setTimestamp(14, Timestamp.from(change.committedAt()));
+            ps.setBoolean(15, change.endsTransaction());
+            ps.setObject(16, change.origin().actorId(), Types.BIGINT);
+            ps.setString(17, change.origin().clientMutationId());
         });
     }
 
@@ -76,8 +82,11 @@ class ChangeLogStore {
     }
 
     private static SequencedChange read(ResultSet rs) throws SQLException {
+        Long actor = rs.getObject(16, Long.class);
+        ChangeOrigin origin = actor == null ? ChangeOrigin.OUTSIDE : new ChangeOrigin(actor, rs.getString(17));
         return new SequencedChange(rs.getLong(1), new CapturedChange(row(rs, 6), row(rs, 10),
-                new ChangePosition(rs.getLong(2), rs.getLong(3), rs.getInt(4)), rs.getTimestamp(14).toInstant()));
+                new ChangePosition(rs.getLong(2), rs.getLong(3), rs.getInt(4)), rs.getTimestamp(14).toInstant(),
+                origin, rs.getBoolean(15)));
     }
 
     private static OrderImage row(ResultSet rs, int first) throws SQLException {

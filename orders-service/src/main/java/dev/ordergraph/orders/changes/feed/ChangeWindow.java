@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -89,6 +90,39 @@ final class ChangeWindow {
                 }
             }
             return new Slice(found, at, at <= newest);
+        });
+    }
+
+    /** What follows a change in its transaction, as far as the window holds it (see {@link #ahead}). */
+    enum Ahead {
+        /** Another change of the transaction that the reader wants. */
+        MORE,
+        /** The transaction ended without one. */
+        ENDED,
+        /** Neither yet: the rest of the transaction has not been captured. */
+        OPEN
+    }
+
+    /**
+     * Looks past sequence {@code after}, a change of transaction {@code txId} that does not end it, for
+     * another change of that transaction which {@code route} concerns and {@code wanted} accepts. A
+     * transaction's changes are consecutive, so a change of another transaction ends the search too.
+     */
+    Ahead ahead(long after, long txId, Route route, Predicate<SequencedChange> wanted) {
+        return locked(() -> {
+            for (long at = Math.max(after + 1, oldest); at <= newest; at++) {
+                SequencedChange held = ring[(int) (at % ring.length)];
+                if (held.change().txId() != txId) {
+                    return Ahead.ENDED;
+                }
+                if (route.concerns(held.change()) && wanted.test(held)) {
+                    return Ahead.MORE;
+                }
+                if (held.change().endsTransaction()) {
+                    return Ahead.ENDED;
+                }
+            }
+            return Ahead.OPEN;
         });
     }
 

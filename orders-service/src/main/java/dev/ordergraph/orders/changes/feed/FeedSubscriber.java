@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
+import java.util.function.Consumer;
 
 /**
  * One live subscription: which changes it is indexed for, what it makes of each (its view: visibility,
@@ -22,6 +22,11 @@ import java.util.function.Function;
  * of 10,000 changes costs each subscriber nothing until it reads them, and a subscriber that falls
  * further behind than {@code maxLag} changes is cut off with {@code SLOW_CONSUMER}; the feed never
  * waits for a client and memory does not grow with them.
+ * <p>
+ * Each delivery says whether it is the last of its transaction for this subscriber. That is known from
+ * the next change of the transaction this subscriber takes, or from the transaction's end: when
+ * neither has been captured yet (a transaction longer than one of the source's batches), the delivery
+ * waits, and the subscriber with it, until the feed's next batch ({@link #resume}).
  *
  * @param <D> what the view makes of one change; the client receives lists of them (see {@link BatchBounds})
  */
@@ -33,7 +38,7 @@ final class FeedSubscriber<D> {
 
     private final ChangeWindow window;
     private final Route route;
-    private final Function<SequencedChange, D> view;
+    private final SubscriberView<D> view;
     private final BatchBounds<D> bounds;
     private final long maxLag;
     /** Commit to hand-over to the transport, per change. */
@@ -46,18 +51,22 @@ final class FeedSubscriber<D> {
     private volatile FluxSink<Read<D>> sink;
     private volatile ApiException failure;
     private volatile boolean closed;
+    /** Holding back a delivery until more of its transaction is captured: the feed's next batch resumes it. */
+    private volatile boolean waiting;
+    private final Consumer<FeedSubscriber<?>> onWaiting;
 
     /** One message as read: its deliveries and, to time their hand-over, when each one's change committed. */
     private record Read<D>(List<D> deliveries, List<Instant> committedAt) {
     }
 
     /**
-     * @param view           this subscriber's delivery for a change, or {@code null} when it is not for them
+     * @param view           what this subscriber makes of a change
      * @param firstSequence  the first change it reads
      * @param replay         whether the window already holds changes from {@code firstSequence} on (a resume)
+     * @param onWaiting      told when it holds a delivery back until the feed's next batch
      */
-    FeedSubscriber(ChangeWindow window, Route route, Function<SequencedChange, D> view, BatchBounds<D> bounds,
-                   long firstSequence, boolean replay, long maxLag, Timer sendLag) {
+    FeedSubscriber(ChangeWindow window, Route route, SubscriberView<D> view, BatchBounds<D> bounds,
+                   long firstSequence, boolean replay, long maxLag, Timer sendLag, Consumer<FeedSubscriber<?>> onWaiting) {
         this.window = window;
         this.route = route;
         this.view = view;
@@ -65,6 +74,7 @@ final class FeedSubscriber<D> {
         this.maxLag = maxLag;
         this.sendLag = sendLag;
         this.next = firstSequence;
+        this.onWaiting = onWaiting;
         if (replay) {
             unread.set(firstSequence);
         }
@@ -118,6 +128,14 @@ final class FeedSubscriber<D> {
             fail(); // it has not read changes that are about to leave the window it reads from
             return;
         }
+        if (!waiting) {
+            drain(); // a waiting subscriber reads again after the whole batch, not after each of its changes
+        }
+    }
+
+    /** The feed handed over a batch: a subscriber waiting for more of a transaction reads again. */
+    void resume() {
+        waiting = false;
         drain();
     }
 
@@ -154,13 +172,14 @@ final class FeedSubscriber<D> {
     }
 
     /**
-     * This subscriber's deliveries among the unread changes, within its bounds; empty when nothing is
-     * unread, {@code null} when what was unread has left the window. What it does not take stays unread.
+     * This subscriber's deliveries among the unread changes, within its bounds, each marked when it ends
+     * its transaction; empty when nothing is unread (or all of it waits for its transaction's end),
+     * {@code null} when what was unread has left the window. What it does not take stays unread.
      */
     private Read<D> read() {
+        waiting = false;
         int limit = bounds.maxChanges();
-        List<D> taken = new ArrayList<>(Math.min(limit, 64));
-        List<Instant> committedAt = new ArrayList<>(Math.min(limit, 64));
+        List<Taken<D>> taken = new ArrayList<>(Math.min(limit, 64));
         long size = 0;
         while (taken.size() < limit && size < bounds.maxBytes()) {
             long from = unread.getAndSet(NOTHING);
@@ -177,10 +196,9 @@ final class FeedSubscriber<D> {
                     resumeAt = change.sequence(); // full: this one and the rest of the slice stay unread
                     break;
                 }
-                D delivery = view.apply(change);
+                D delivery = view.deliver(change);
                 if (delivery != null) {
-                    taken.add(delivery);
-                    committedAt.add(change.change().committedAt());
+                    taken.add(new Taken<>(delivery, change));
                     size += bounds.bytes().applyAsLong(delivery);
                 }
             }
@@ -189,7 +207,61 @@ final class FeedSubscriber<D> {
                 unread.accumulateAndGet(resumeAt, Math::min);
             }
         }
-        return new Read<>(taken, committedAt);
+        boolean full = taken.size() >= limit || size >= bounds.maxBytes();
+        return taken.isEmpty() ? new Read<>(List.of(), List.of()) : complete(taken, full);
+    }
+
+    /**
+     * The message made of {@code taken}: each delivery followed by another of its transaction is not that
+     * transaction's last, each followed by one of another transaction is. The final delivery's is decided
+     * by looking ahead in the window; while the rest of its transaction has not been captured, it waits
+     * (with its whole transaction, when the bounds keep transactions whole and it began in this message).
+     * With {@code full}, a transaction that began after the message's first delivery and goes on past it
+     * is left for the next message, where it may fit whole.
+     */
+    private Read<D> complete(List<Taken<D>> taken, boolean full) {
+        Taken<D> last = taken.getLast();
+        ChangeWindow.Ahead ahead = last.change().change().endsTransaction() ? ChangeWindow.Ahead.ENDED
+                : window.ahead(last.change().sequence(), last.txId(), route, view::delivers);
+        int keep = taken.size();
+        if (ahead != ChangeWindow.Ahead.ENDED) {
+            int transactionStart = keep - 1;
+            while (transactionStart > 0 && taken.get(transactionStart - 1).continuedBy(last)) {
+                transactionStart--;
+            }
+            boolean keepWhole = bounds.wholeTransactions() && (transactionStart > 0 || !full);
+            keep = keepWhole ? transactionStart : ahead == ChangeWindow.Ahead.OPEN ? keep - 1 : keep;
+            if (keep < taken.size()) {
+                long back = taken.get(keep).change().sequence();
+                next = back;
+                unread.accumulateAndGet(back, Math::min);
+                if (ahead == ChangeWindow.Ahead.OPEN) {
+                    onWaiting.accept(this);
+                    waiting = true;
+                }
+            }
+        }
+        List<D> deliveries = new ArrayList<>(keep);
+        List<Instant> committedAt = new ArrayList<>(keep);
+        for (int i = 0; i < keep; i++) {
+            Taken<D> one = taken.get(i);
+            boolean ends = i + 1 < taken.size() ? !one.continuedBy(taken.get(i + 1)) : ahead == ChangeWindow.Ahead.ENDED;
+            deliveries.add(ends ? view.endingTransaction(one.delivery()) : one.delivery());
+            committedAt.add(one.change().change().committedAt());
+        }
+        return new Read<>(deliveries, committedAt);
+    }
+
+    /** A delivery and the change it was made of. */
+    private record Taken<D>(D delivery, SequencedChange change) {
+        long txId() {
+            return change.change().txId();
+        }
+
+        /** Whether {@code later}, taken after this one, belongs to the same transaction (they are consecutive in the log). */
+        boolean continuedBy(Taken<?> later) {
+            return !change.change().endsTransaction() && later.txId() == txId();
+        }
     }
 
     private void fail() {

@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 
@@ -27,7 +28,8 @@ import java.util.Base64;
  * viewers' writes. A change's cursor is deterministic (the nonce is a MAC of the position, as in SIV), so
  * the same change has the same cursor on every replica that shares the secret; {@code changesCursor} is
  * sealed under a random nonce instead ({@link #fresh}). Authenticated, so a cursor that was not issued
- * here, or was altered, is {@code BAD_USER_INPUT} rather than a position.
+ * here, or was altered, is {@code BAD_USER_INPUT} rather than a position. The same secret keys the
+ * opaque transaction ids ({@link #transactionId}).
  */
 @Component
 public class ChangeCursors {
@@ -43,6 +45,9 @@ public class ChangeCursors {
     /** Per thread: a Cipher and a Mac are not thread-safe, and looking them up per cursor costs more than using them. */
     private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(() -> instance(() -> Cipher.getInstance("AES/GCM/NoPadding")));
     private final ThreadLocal<Mac> macs;
+    private final ThreadLocal<Mac> transactionMacs;
+    /** The transaction id this thread made last: a transaction's changes, and a change fanned out, ask in runs. */
+    private final ThreadLocal<Transaction> lastTransaction = new ThreadLocal<>();
     /**
      * The cursor this thread sealed last: a change fanned out to many subscribers is sealed once per
      * run of them, and GCM refuses to encrypt twice in a row with one nonce (a guard against nonce reuse
@@ -51,6 +56,9 @@ public class ChangeCursors {
     private final ThreadLocal<Sealed> last = new ThreadLocal<>();
 
     private record Sealed(ChangePosition position, String cursor) {
+    }
+
+    private record Transaction(long txId, Instant committedAt, String id) {
     }
 
     public ChangeCursors(CdcProperties cdc, AuthProperties auth) {
@@ -75,6 +83,29 @@ public class ChangeCursors {
             mac.init(nonces);
             return mac;
         }));
+        SecretKeySpec transactions = new SecretKeySpec(derive(secret, "change-transaction-id"), "HmacSHA256");
+        this.transactionMacs = ThreadLocal.withInitial(() -> instance(() -> {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(transactions);
+            return mac;
+        }));
+    }
+
+    /**
+     * The opaque id of the transaction {@code txId} that committed at {@code committedAt}: a MAC of both
+     * (the xid alone wraps around), cut to 128 bits, so it is the same on every replica that shares the
+     * secret and tells nothing of other transactions. It is never read back, so it needs no decryption.
+     */
+    public String transactionId(long txId, Instant committedAt) {
+        Transaction previous = lastTransaction.get();
+        if (previous != null && previous.txId() == txId && previous.committedAt().equals(committedAt)) {
+            return previous.id();
+        }
+        byte[] plain = ByteBuffer.allocate(20).putLong(txId).putLong(committedAt.getEpochSecond()).putInt(committedAt.getNano()).array();
+        byte[] mac = transactionMacs.get().doFinal(plain);
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(mac, 16));
+        lastTransaction.set(new Transaction(txId, committedAt, id));
+        return id;
     }
 
     /** The cursor of the change at {@code position}: the same string for the same change, on every replica. */

@@ -122,7 +122,7 @@ class ChangeBatchesTest {
 
     @Test
     void batchBoundsMustBePositive() {
-        assertThatThrownBy(() -> new BatchBounds<Long>(0, 10, id -> 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new BatchBounds<Long>(10, 0, id -> 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new BatchBounds<Long>(0, 10, id -> 1, true)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new BatchBounds<Long>(10, 0, id -> 1, true)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -122,7 +122,7 @@ class ChangeFeedTest {
         List<CapturedChange> changes = inserts(1, 4, 1).stream()
                 .map(c -> new CapturedChange(c.before(), c.after(), c.position(), committed)).toList();
 
-        StepVerifier.create(each(feed.subscribe(ALL, null, change -> change.change().orderId() % 2 == 0 ? change.change().orderId() : null)))
+        StepVerifier.create(each(feed.subscribe(ALL, null, Changes.view(change -> change.change().orderId() % 2 == 0 ? change.change().orderId() : null))))
                 .then(() -> feed.publish(changes))
                 .expectNext(2L, 4L)
                 .thenCancel().verify(WAIT);

@@ -2,6 +2,7 @@ package dev.ordergraph.orders.changes.feed;
 
 import dev.ordergraph.orders.OrdersSliceTest;
 import dev.ordergraph.orders.changes.capture.CapturedChange;
+import dev.ordergraph.orders.changes.capture.ChangeOrigin;
 import dev.ordergraph.orders.changes.capture.ChangePosition;
 import dev.ordergraph.orders.changes.capture.OrderImage;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +28,10 @@ class ChangeLogStoreTest {
     private static final List<SequencedChange> CHANGES = List.of(
             new SequencedChange(1, new CapturedChange(null, UNPAID, new ChangePosition(812, 31_340_800, 0), COMMITTED)),
             new SequencedChange(2, new CapturedChange(UNPAID, PAID_BY_ANOTHER, new ChangePosition(4_000_000_123L, 0x1_2345_6789L, 3), COMMITTED)),
-            new SequencedChange(3, new CapturedChange(PAID_BY_ANOTHER, null, new ChangePosition(813, 31_340_900, 0), COMMITTED.plusSeconds(1))));
+            new SequencedChange(3, new CapturedChange(PAID_BY_ANOTHER, null, new ChangePosition(813, 31_340_900, 0), COMMITTED.plusSeconds(1),
+                    new ChangeOrigin(7L, "m-1"), false)),
+            new SequencedChange(4, new CapturedChange(null, UNPAID, new ChangePosition(813, 31_341_000, 0), COMMITTED.plusSeconds(1),
+                    new ChangeOrigin(7L, null), true)));
 
     @Autowired
     ChangeLogStore store;
@@ -44,17 +48,17 @@ class ChangeLogStoreTest {
         store.append(CHANGES);
 
         assertThat(store.loadRecent(10)).isEqualTo(CHANGES);
-        assertThat(store.loadRecent(2)).isEqualTo(CHANGES.subList(1, 3)); // the newest, oldest first
+        assertThat(store.loadRecent(2)).isEqualTo(CHANGES.subList(2, 4)); // the newest, oldest first
     }
 
     @Test
     void aRepeatedAppendKeepsTheFirstAndTrimmingForgetsTheOldest() {
         store.append(CHANGES.subList(0, 2));
-        store.append(CHANGES.subList(1, 3)); // the engine redelivered its last batch
+        store.append(CHANGES.subList(1, 4)); // the engine redelivered its last batch
 
         assertThat(store.loadRecent(10)).isEqualTo(CHANGES);
         store.trimThrough(2);
-        assertThat(store.loadRecent(10)).isEqualTo(CHANGES.subList(2, 3));
+        assertThat(store.loadRecent(10)).isEqualTo(CHANGES.subList(2, 4));
     }
 
     @Test
@@ -62,6 +66,6 @@ class ChangeLogStoreTest {
         store.append(CHANGES);
 
         assertThat(jdbc.queryForList("select action from order_change_log order by sequence", String.class))
-                .containsExactly("CREATED", "UPDATED", "DELETED");
+                .containsExactly("CREATED", "UPDATED", "DELETED", "CREATED");
     }
 }

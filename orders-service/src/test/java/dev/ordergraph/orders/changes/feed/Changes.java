@@ -2,6 +2,7 @@ package dev.ordergraph.orders.changes.feed;
 
 import dev.ordergraph.orders.changes.CdcProperties;
 import dev.ordergraph.orders.changes.capture.CapturedChange;
+import dev.ordergraph.orders.changes.capture.ChangeOrigin;
 import dev.ordergraph.orders.changes.capture.ChangePosition;
 import dev.ordergraph.orders.changes.capture.ChangeSource;
 import dev.ordergraph.orders.changes.capture.OrderImage;
@@ -114,6 +115,51 @@ final class Changes {
         return lists.flatMapIterable(list -> list, 1);
     }
 
+    /** A view that shows what {@code delivery} makes of a change, and never marks a transaction's end. */
+    static <D> SubscriberView<D> view(Function<SequencedChange, D> delivery) {
+        return new SubscriberView<>() {
+            @Override
+            public D deliver(SequencedChange change) {
+                return delivery.apply(change);
+            }
+
+            @Override
+            public D endingTransaction(D delivered) {
+                return delivered;
+            }
+        };
+    }
+
     /** A view that takes every change and shows its order id. */
-    static final Function<SequencedChange, Long> ORDER_ID = change -> change.change().orderId();
+    static final SubscriberView<Long> ORDER_ID = view(change -> change.change().orderId());
+
+    /** An order id as a view shows it, and whether it was the last change of its transaction for the subscriber. */
+    record Seen(long orderId, boolean last) {
+    }
+
+    /** A view that takes the changes {@code wanted} accepts and says where transactions end. */
+    static SubscriberView<Seen> seen(java.util.function.Predicate<CapturedChange> wanted) {
+        return new SubscriberView<>() {
+            @Override
+            public Seen deliver(SequencedChange change) {
+                return wanted.test(change.change()) ? new Seen(change.change().orderId(), false) : null;
+            }
+
+            @Override
+            public Seen endingTransaction(Seen delivered) {
+                return new Seen(delivered.orderId(), true);
+            }
+        };
+    }
+
+    /** Inserts of orders {@code firstId} on, all in transaction {@code txId}; the last ends it when {@code ends}. */
+    static List<CapturedChange> transaction(long txId, long firstId, int count, long owner, boolean ends) {
+        List<CapturedChange> changes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long id = firstId + i;
+            changes.add(new CapturedChange(null, row(id, owner), new ChangePosition(txId, 1000 + id, 0), Instant.now(),
+                    ChangeOrigin.OUTSIDE, ends && i == count - 1));
+        }
+        return changes;
+    }
 }

@@ -3,6 +3,7 @@ package dev.ordergraph.orders.changes.capture.debezium;
 import dev.ordergraph.orders.changes.CdcProperties;
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import dev.ordergraph.orders.changes.capture.ChangeSource;
+import dev.ordergraph.orders.origin.OriginMark;
 
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
@@ -53,8 +54,8 @@ public class DebeziumChangeSource implements ChangeSource {
     private volatile Instant lastBatchAt;
     private volatile boolean running;
     private volatile Handler handler;
-    /** Numbers changes that share one WAL record (engine thread only). */
-    private final RecordOrdinals ordinals = new RecordOrdinals();
+    /** Numbers, attributes and completes the changes of each transaction (engine thread only). */
+    private final TransactionAssembler transactions = new TransactionAssembler();
 
     public DebeziumChangeSource(CdcProperties properties, DataSourceProperties dataSource) {
         this.properties = properties;
@@ -105,7 +106,7 @@ public class DebeziumChangeSource implements ChangeSource {
             return; // stopped while this restart was waiting
         }
         state = State.STARTING;
-        ordinals.reset(); // a restarted engine redelivers whole records: number them from the start again
+        transactions.reset(); // a restarted engine redelivers from its last committed offset
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(engineProperties())
                 .notifying(this::handleBatch)
@@ -122,21 +123,34 @@ public class DebeziumChangeSource implements ChangeSource {
         engineThread.execute(engine);
     }
 
+    /**
+     * Hands the batch's complete changes over, then marks as processed the records up to the one whose
+     * change is held back (see {@link TransactionAssembler}): the committed offset never passes a change
+     * not yet handed over, so a restart reads it again.
+     */
     private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
                              DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         List<CapturedChange> changes = new ArrayList<>(records.size());
-        for (RecordChangeEvent<SourceRecord> record : records) {
-            CapturedChange change = ChangeRecordDecoder.decode(record.record());
-            if (change != null) {
-                changes.add(ordinals.number(change));
+        int held = transactions.holding() ? 0 : -1; // the record of the change held back; 0: one of an earlier batch
+        for (int i = 0; i < records.size(); i++) {
+            LogRecord decoded = ChangeRecordDecoder.decode(records.get(i).record());
+            if (decoded == null) {
+                continue;
+            }
+            transactions.accept(decoded, changes);
+            if (decoded instanceof LogRecord.Row) {
+                held = i;
+            } else if (!transactions.holding()) {
+                held = -1;
             }
         }
         if (!changes.isEmpty()) {
             handler.accept(changes);
             lastBatchAt = Instant.now();
         }
-        for (RecordChangeEvent<SourceRecord> record : records) {
-            committer.markProcessed(record);
+        int processed = held < 0 ? records.size() : held;
+        for (int i = 0; i < processed; i++) {
+            committer.markProcessed(records.get(i));
         }
         committer.markBatchFinished();
     }
@@ -205,6 +219,10 @@ public class DebeziumChangeSource implements ChangeSource {
         p.setProperty("table.include.list", "public.orders");
         // Subscribers want what commits from now on; the table's existing rows are read by queries.
         p.setProperty("snapshot.mode", "no_data");
+        // Where each transaction ends (a record after its last change), and the origin marks mutations
+        // write into their transactions (logical-decoding messages; no other prefix is read).
+        p.setProperty("provide.transaction.metadata", "true");
+        p.setProperty("message.prefix.include.list", OriginMark.PREFIX.replace(".", "\\."));
         p.setProperty("poll.interval.ms", String.valueOf(properties.pollInterval().toMillis()));
         p.setProperty("heartbeat.interval.ms", String.valueOf(properties.heartbeatInterval().toMillis()));
         p.setProperty("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore");

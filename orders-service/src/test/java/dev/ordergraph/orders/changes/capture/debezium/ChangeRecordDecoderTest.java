@@ -3,6 +3,7 @@ package dev.ordergraph.orders.changes.capture.debezium;
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import dev.ordergraph.orders.changes.capture.ChangePosition;
 import dev.ordergraph.orders.changes.capture.OrderImage;
+import dev.ordergraph.orders.origin.OriginMark;
 import io.debezium.data.Envelope;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -58,6 +59,63 @@ class ChangeRecordDecoderTest {
         return new SourceRecord(Map.of(), Map.of(), "ordergraph.public.orders", null, ENVELOPE.schema(), value);
     }
 
+    /** What a row record decodes to: a change from outside, not yet known to end its transaction. */
+    private static LogRecord row(CapturedChange change) {
+        return new LogRecord.Row(change.endingTransaction(false));
+    }
+
+    private static final Schema MESSAGE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.MessageValue")
+            .field("op", Schema.STRING_SCHEMA)
+            .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("source", SOURCE)
+            .field("message", SchemaBuilder.struct().name("io.debezium.connector.postgresql.Message")
+                    .field("prefix", Schema.OPTIONAL_STRING_SCHEMA)
+                    .field("content", Schema.OPTIONAL_BYTES_SCHEMA).build())
+            .build();
+
+    /** A logical-decoding message as Debezium's PostgreSQL connector sends it. */
+    private static SourceRecord message(Long txId, String prefix, String content) {
+        Struct source = new Struct(SOURCE).put("connector", "postgresql").put("db", "orders").put("schema", "")
+                .put("table", "").put("ts_ms", COMMITTED.toEpochMilli()).put("txId", txId).put("lsn", 31_340_700L);
+        Struct message = new Struct(MESSAGE.field("message").schema()).put("prefix", prefix)
+                .put("content", content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new SourceRecord(Map.of(), Map.of(), "ordergraph.message", null, MESSAGE,
+                new Struct(MESSAGE).put("op", "m").put("ts_ms", 1L).put("source", source).put("message", message));
+    }
+
+    private static final Schema TRANSACTION = SchemaBuilder.struct().name("io.debezium.connector.common.TransactionMetadataValue")
+            .field("status", Schema.STRING_SCHEMA)
+            .field("id", Schema.STRING_SCHEMA)
+            .field("event_count", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("ts_ms", Schema.INT64_SCHEMA)
+            .build();
+
+    private static SourceRecord transaction(String status, String id) {
+        return new SourceRecord(Map.of(), Map.of(), "ordergraph.transaction", null, TRANSACTION,
+                new Struct(TRANSACTION).put("status", status).put("id", id).put("event_count", 1L).put("ts_ms", 1L));
+    }
+
+    @Test
+    void aMutationsOriginMarkDecodesToItsTransactionAndActor() {
+        assertThat(ChangeRecordDecoder.decode(message(812L, "ordergraph.origin", "{\"actor\":7,\"clientMutationId\":\"m-1\"}")))
+                .isEqualTo(new LogRecord.Mark(812, new OriginMark(7, "m-1")));
+        assertThat(ChangeRecordDecoder.decode(message(812L, "ordergraph.origin", "{\"actor\":7}")))
+                .isEqualTo(new LogRecord.Mark(812, new OriginMark(7, null)));
+        // Another application's messages, a message outside any transaction, and a malformed mark mark nothing.
+        assertThat(ChangeRecordDecoder.decode(message(812L, "audit", "{\"actor\":7}"))).isNull();
+        assertThat(ChangeRecordDecoder.decode(message(null, "ordergraph.origin", "{\"actor\":7}"))).isNull();
+        assertThat(ChangeRecordDecoder.decode(message(812L, "ordergraph.origin", "not json"))).isNull();
+        assertThat(ChangeRecordDecoder.decode(message(812L, "ordergraph.origin", "{\"clientMutationId\":\"m-1\"}"))).isNull();
+    }
+
+    @Test
+    void theEndOfATransactionDecodesToItsXidAndItsBeginningToNothing() {
+        assertThat(ChangeRecordDecoder.decode(transaction("END", "812:31340800"))).isEqualTo(new LogRecord.TransactionEnd(812L));
+        assertThat(ChangeRecordDecoder.decode(transaction("END", "812"))).isEqualTo(new LogRecord.TransactionEnd(812L));
+        assertThat(ChangeRecordDecoder.decode(transaction("END", "x"))).isEqualTo(new LogRecord.TransactionEnd(null));
+        assertThat(ChangeRecordDecoder.decode(transaction("BEGIN", "812:31340800"))).isNull();
+    }
+
     private static Struct row(OrderImage image) {
         return new Struct(ROW).put("id", image.id()).put("date", (int) image.date().toEpochDay())
                 .put("state", image.state()).put("user_id", image.userId());
@@ -69,7 +127,7 @@ class ChangeRecordDecoderTest {
                 new CapturedChange(null, UNPAID, new ChangePosition(812, 31_340_800, 0), COMMITTED),
                 new CapturedChange(UNPAID, PAID_BY_ANOTHER, new ChangePosition(4_000_000_123L, 0x1_2345_6789L, 0), COMMITTED),
                 new CapturedChange(PAID_BY_ANOTHER, null, new ChangePosition(813, 31_340_900, 0), COMMITTED)}) {
-            assertThat(ChangeRecordDecoder.decode(record(change, "orders"))).isEqualTo(change);
+            assertThat(ChangeRecordDecoder.decode(record(change, "orders"))).isEqualTo(row(change));
         }
     }
 
@@ -81,7 +139,7 @@ class ChangeRecordDecoderTest {
                 ENVELOPE.read(row(UNPAID), source, Instant.now()));
 
         assertThat(ChangeRecordDecoder.decode(read))
-                .isEqualTo(new CapturedChange(null, UNPAID, new ChangePosition(812, 31_340_800, 0), COMMITTED));
+                .isEqualTo(row(new CapturedChange(null, UNPAID, new ChangePosition(812, 31_340_800, 0), COMMITTED)));
     }
 
     @Test
