@@ -20,11 +20,14 @@ function newestFirst(a, b) {
 const sortKey = (edge) => ({ edge, date: edge.node.date, id: databaseId(edge.node.id) });
 
 /**
- * `changes` in commit order (one batch, or several held back while a refetch was in flight);
- * `variables` are the table query's (`{ first }`); the page keeps at most `first` rows.
+ * `changes` in commit order (whole transactions of a batch, or several held back while a refetch was in
+ * flight); `variables` are the table query's (`{ first }`); the page keeps at most `first` rows. Returns
+ * the ids of the orders on the page afterwards (null when the page is not in the cache), so that only
+ * those are marked: a 10,000-row UPDATE changes 50 rows that anyone sees.
  */
 export function applyOrderChanges(cache, changes, variables) {
-  if (changes.length === 0) return;
+  let onPage = null;
+  if (changes.length === 0) return onPage;
   // Each change carries the whole order, so only an order's last change in commit order counts:
   // applying the earlier ones first would end in the same state (gone, or this image in its place).
   const lastById = new Map();
@@ -43,7 +46,9 @@ export function applyOrderChanges(cache, changes, variables) {
         }
         rows.sort(newestFirst);
         const overflow = rows.length > variables.first;
-        return withEdges(data, rows.slice(0, variables.first).map((row) => row.edge), overflow);
+        const edges = rows.slice(0, variables.first).map((row) => row.edge);
+        onPage = new Set(edges.map((edge) => edge.node.id));
+        return withEdges(data, edges, overflow);
       });
       // After the page no longer refers to them: a page read with a dangling reference comes back empty.
       for (const { action, order } of lastById.values()) {
@@ -51,6 +56,7 @@ export function applyOrderChanges(cache, changes, variables) {
       }
     },
   });
+  return onPage;
 }
 
 function withEdges(data, edges, overflow = false) {

@@ -58,7 +58,7 @@ const isRefusal = (error) =>
  *           enabled: boolean, since: string | null, ownMutations: object }} options
  *           `ownMutations`: this page's mutations (createOwnMutations); `since`: the changesCursor read
  *           before the table; `onChanges`: once per group of whole transactions applied, with the changes
- *           someone else made, in commit order
+ *           someone else made to orders on the page, in commit order
  * @returns {string | null} why the table is not live when the server refused it, else null
  */
 export function useOrderChanges({ variables, refetch, onChanges, enabled, since, ownMutations }) {
@@ -115,9 +115,10 @@ export function useOrderChanges({ variables, refetch, onChanges, enabled, since,
             if (whole.length === 0) return;
             cursor = whole.at(-1).cursor;
             const { write, news } = ownMutations.sort(whole, shows);
-            apply(write);
+            const onPage = apply(write);
             if (refetching) heldBack.push(write);
-            if (news.length) latest.current.onChanges?.(news);
+            const shown = onPage ? news.filter((change) => onPage.has(change.order.id)) : [];
+            if (shown.length) latest.current.onChanges?.(shown);
           },
           error: (error) => ended(error),
           complete: () => ended(lastError),
