@@ -1,9 +1,12 @@
 package dev.ordergraph.e2e.web;
 
 import dev.ordergraph.e2e.GatewayTest;
+import dev.ordergraph.e2e.support.GraphQlWsClient;
 import dev.ordergraph.e2e.support.ServiceProcess;
 import dev.ordergraph.e2e.support.Stack;
+import dev.ordergraph.e2e.support.Subscriptions;
 import dev.ordergraph.e2e.support.TestData;
+import dev.ordergraph.e2e.support.Tokens;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -36,6 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LivePageTest extends GatewayTest {
 
     private static final int WEB_PORT = 13000;
+    private static final String SEED_CHANGES = """
+            subscription { orderChangeBatches { cursor changes { cursor } } }""";
 
     @Test
     void theLiveTableFollowsOutsideWritesAndSurvivesAGatewayRestart() throws Exception {
@@ -45,10 +50,17 @@ class LivePageTest extends GatewayTest {
         assertThat(chromium).as("Chromium for the browser test (Debian package chromium; .ci/run installs it)").exists();
 
         long owner = TestData.user("webpage");
-        TestData.orders(owner, 3, LocalDate.of(2026, 6, 3), "UNPAID");
-        // For the bulk step: older than those, so the table shows the three and 47 of these.
-        dev.ordergraph.e2e.support.Sql.orders("insert into orders (date, state, user_id) select date '2026-01-01', 'UNPAID', "
-                + owner + " from generate_series(1, 10000)");
+        // The seed is through the change feed before the page opens: the page's first figure times its
+        // subscription starting, not the capture of 10,003 rows it would otherwise wait behind.
+        int subscriptions = stack.activeSubscriptions();
+        try (GraphQlWsClient seed = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), SEED_CHANGES, Map.of())) {
+            stack.awaitSubscriptions(subscriptions + 1);
+            TestData.orders(owner, 3, LocalDate.of(2026, 6, 3), "UNPAID");
+            // For the bulk step: older than those, so the table shows the three and 47 of these.
+            dev.ordergraph.e2e.support.Sql.orders("insert into orders (date, state, user_id) select date '2026-01-01', 'UNPAID', "
+                    + owner + " from generate_series(1, 10000)");
+            Subscriptions.awaitBatches(seed, 10_003);
+        }
         Path artifacts = stack.root().resolve("e2e-tests/target/e2e-artifacts");
         Files.createDirectories(artifacts);
         Path screenshot = artifacts.resolve("web-live-table.png");
