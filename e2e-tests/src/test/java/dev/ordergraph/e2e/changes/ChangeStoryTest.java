@@ -219,4 +219,38 @@ class ChangeStoryTest extends ChangeTest {
         }
         assertThat(live).extracting(e -> change(e).path("origin").path("clientMutationId").asString()).containsExactly("r-1", "r-2");
     }
+
+    /**
+     * {@code previous { user }} rides on the entity fetch of {@code order { user }}: an owner change, whose
+     * two images name two users, costs the users subgraph as many requests as one image's user alone.
+     */
+    @Test
+    void thePreviousOwnerIsFetchedTogetherWithTheCurrentOne() {
+        long staffer = TestData.user("story_fetch");
+        String orderOnly = "subscription($filter: OrderFilter) { orderChanges(filter: $filter) { order { user { username } } } }";
+        String both = "subscription($filter: OrderFilter) { orderChanges(filter: $filter) {"
+                + " order { user { username } } previous { user { username } } } }";
+
+        long alone = usersRequestsForAnOwnerChange(staffer, orderOnly);
+        long together = usersRequestsForAnOwnerChange(staffer, both);
+        assertThat(together).isEqualTo(alone).isEqualTo(1);
+    }
+
+    private long usersRequestsForAnOwnerChange(long staffer, String subscription) {
+        long from = TestData.user("story_fetch_from");
+        long to = TestData.user("story_fetch_to");
+        long order = existingOrders(from, 1).getFirst();
+        try (GraphQlWsClient subscriber = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.staff(staffer), subscription, ownedBy(from))) {
+            awaitSubscribed(1);
+            long before = stack.graphqlRequests(stack.usersUrl());
+            Sql.orders("update orders set user_id = " + to + " where id = " + order);
+
+            JsonNode moved = change(subscriber.awaitData(1, WAIT).getFirst());
+            assertThat(moved.path("order").path("user").path("username").asString()).isEqualTo(TestData.username(to));
+            if (moved.has("previous")) {
+                assertThat(moved.path("previous").path("user").path("username").asString()).isEqualTo(TestData.username(from));
+            }
+            return stack.graphqlRequests(stack.usersUrl()) - before;
+        }
+    }
 }
