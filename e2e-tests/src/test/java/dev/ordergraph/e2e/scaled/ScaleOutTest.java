@@ -76,9 +76,9 @@ class ScaleOutTest {
             scaled.awaitOpen(1, before[1]);
             ScaledStack.sql("insert into orders (date, state, user_id) select date '2026-06-01', 'UNPAID', " + owner + " from generate_series(1, 1000)");
             ScaledStack.sql("update orders set state = 'PAID' where user_id = " + owner);
-            new GraphQlClient(scaled.gateway(0), staff).execute("""
-                    mutation($user: ID!) { createOrder(input: {userId: $user, clientMutationId: "k-1"}) { errors { field } } }""",
-                    Map.of("user", TestData.globalId("User", owner)));
+            var created = new GraphQlClient(scaled.gateway(0), Tokens.viewer(owner)).execute("""
+                    mutation { createOrder(input: {clientMutationId: "k-1"}) { order { id } } }""");
+            assertThat(created.data().path("createOrder").path("order").path("id").isString()).as(created.toString()).isTrue();
 
             List<JsonNode> onA = changes(a, 2001);
             List<JsonNode> onB = changes(b, 2001);
@@ -94,6 +94,7 @@ class ScaleOutTest {
             JsonNode mutation = onA.get(2000);
             assertThat(mutation.path("origin").path("kind").asString()).isEqualTo("API");
             assertThat(mutation.path("origin").path("clientMutationId").asString()).isEqualTo("k-1");
+            assertThat(mutation.path("origin").path("actor").path("id").asString()).isEqualTo(TestData.globalId("User", owner));
             assertThat(mutation.path("transaction").path("last").asBoolean()).isTrue();
             onA = onA.subList(0, 2000);
             onB = onB.subList(0, 2000);
