@@ -3,11 +3,14 @@ package dev.ordergraph.client;
 import com.netflix.graphql.dgs.client.codegen.BaseProjectionNode;
 import com.netflix.graphql.dgs.client.codegen.GraphQLQuery;
 import com.netflix.graphql.dgs.client.codegen.GraphQLQueryRequest;
+import dev.ordergraph.client.generated.client.ChangeOriginProjection;
+import dev.ordergraph.client.generated.client.ChangeTransactionProjection;
 import dev.ordergraph.client.generated.client.ChangesCursorGraphQLQuery;
 import dev.ordergraph.client.generated.client.OrderChangeBatchesGraphQLQuery;
 import dev.ordergraph.client.generated.client.OrderChangeBatchesProjectionRoot;
 import dev.ordergraph.client.generated.client.OrderChangesGraphQLQuery;
 import dev.ordergraph.client.generated.client.OrderChangesProjectionRoot;
+import dev.ordergraph.client.generated.client.OrderProjection;
 import dev.ordergraph.client.generated.client.OrdersGraphQLQuery;
 import dev.ordergraph.client.generated.client.OrdersProjectionRoot;
 import dev.ordergraph.client.generated.client.UpdateOrderGraphQLQuery;
@@ -138,9 +141,7 @@ public final class OrderGraphClient implements AutoCloseable {
     public OrderConnection orders(int first, String after, OrderFilter filter) {
         OrdersGraphQLQuery query = OrdersGraphQLQuery.newRequest().first(first).after(after).filter(filter).build();
         OrdersProjectionRoot<?, ?> projection = new OrdersProjectionRoot<>();
-        var order = projection.edges().cursor().node();
-        order.id().date().state();
-        order.user().id().username();
+        withOwner(projection.edges().cursor().node());
         projection.pageInfo().hasNextPage().endCursor();
         return execute(query, projection, OrderConnection.class);
     }
@@ -162,7 +163,10 @@ public final class OrderGraphClient implements AutoCloseable {
     /**
      * Every committed change to the viewer's visible orders that match {@code filter}, from just after
      * {@code after} (a cursor of an earlier change), or from now when it is {@code null}, one message per
-     * change. The stream ends with an error when the connection drops, and with an {@link OrderGraphException}
+     * change. Each change carries the order after it and before it ({@code previous}, {@code null} for
+     * {@code CREATED}), the fields that differ ({@code changedFields}), its transaction ({@code last} on the
+     * transaction's final change for this subscription) and its origin (a mutation of the API, with its actor
+     * and clientMutationId for those allowed to see them, or {@code OUTSIDE}). The stream ends with an error when the connection drops, and with an {@link OrderGraphException}
      * coded {@code TOKEN_EXPIRED} when the token expires (subscribe again {@code after} the last cursor: the
      * new subscription goes out on a new connection, with a token from the supplier); see
      * {@link #liveOrderChanges}, which does both by itself.
@@ -176,9 +180,11 @@ public final class OrderGraphClient implements AutoCloseable {
         OrderChangesProjectionRoot<?, ?> projection = new OrderChangesProjectionRoot<>();
         projection.action();
         projection.cursor().committedAt();
-        var order = projection.order();
-        order.id().date().state();
-        order.user().id().username();
+        withOwner(projection.order());
+        withOwner(projection.previous());
+        projection.changedFields();
+        transaction(projection.transaction());
+        origin(projection.origin());
         return subscribe(query, projection, OrderChange.class);
     }
 
@@ -201,9 +207,11 @@ public final class OrderGraphClient implements AutoCloseable {
         var change = projection.changes();
         change.action();
         change.cursor().committedAt();
-        var order = change.order();
-        order.id().date().state();
-        order.user().id().username();
+        withOwner(change.order());
+        withOwner(change.previous());
+        change.changedFields();
+        transaction(change.transaction());
+        origin(change.origin());
         return subscribe(query, projection, OrderChangeBatch.class);
     }
 
@@ -234,6 +242,27 @@ public final class OrderGraphClient implements AutoCloseable {
      */
     public Flux<OrderChangeBatch> liveOrderChangeBatches(OrderFilter filter, String after, Duration maxBackoff) {
         return resuming(after, cursor -> batches(filter, cursor), OrderChangeBatch::getCursor, maxBackoff);
+    }
+
+    /** An order's fields, with its owner's name (resolved by the users subgraph through federation). */
+    private static void withOwner(OrderProjection<?, ?> order) {
+        order.id().date().state();
+        order.user().id().username();
+    }
+
+    /** The transaction of a change: {@code last} tells a consumer that buffers a transaction when to apply it. */
+    private static void transaction(ChangeTransactionProjection<?, ?> transaction) {
+        transaction.id().committedAt().last();
+    }
+
+    /**
+     * Who made a change; the actor's name is resolved by the users subgraph, as an order's owner's is. The
+     * actor and the clientMutationId come as {@code null} to viewers not allowed to know them.
+     */
+    private static void origin(ChangeOriginProjection<?, ?> origin) {
+        origin.kind();
+        origin.clientMutationId();
+        origin.actor().id().username();
     }
 
     @Override

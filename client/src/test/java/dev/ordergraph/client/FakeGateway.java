@@ -163,10 +163,11 @@ final class FakeGateway implements AutoCloseable {
 
     /**
      * An operation as the gateway received it: the bearer token it came with (over a WebSocket, the one of
-     * its connection's {@code connection_init}), and its root field's name and arguments, read from the
-     * document (the codegen request writer puts arguments inline) or from its variables.
+     * its connection's {@code connection_init}), its root field's name and arguments, read from the
+     * document (the codegen request writer puts arguments inline) or from its variables, and what it selects
+     * under the root field, as dotted paths of every field in document order ({@code order.user.username}).
      */
-    record Request(String authorization, String query, String field, Map<String, Object> arguments) {
+    record Request(String authorization, String query, String field, Map<String, Object> arguments, List<String> selected) {
 
         static Request of(String authorization, String query, ParseAndValidateResult parsed, Map<String, Object> variables) {
             OperationDefinition operation = parsed.getDocument().getFirstDefinitionOfType(OperationDefinition.class).orElseThrow();
@@ -175,7 +176,20 @@ final class FakeGateway implements AutoCloseable {
             for (Argument argument : root.getArguments()) {
                 arguments.put(argument.getName(), plain(argument.getValue(), variables));
             }
-            return new Request(authorization, query, root.getName(), arguments);
+            List<String> selected = new ArrayList<>();
+            addSelected(root, "", selected);
+            return new Request(authorization, query, root.getName(), arguments, List.copyOf(selected));
+        }
+
+        private static void addSelected(Field parent, String prefix, List<String> selected) {
+            if (parent.getSelectionSet() == null) {
+                return;
+            }
+            for (Field field : parent.getSelectionSet().getSelectionsOfType(Field.class)) {
+                String path = prefix + field.getName();
+                selected.add(path);
+                addSelected(field, path + ".", selected);
+            }
         }
 
         /** The bearer token without {@code Bearer }, {@code null} without one. */

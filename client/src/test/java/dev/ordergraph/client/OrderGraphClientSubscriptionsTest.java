@@ -2,8 +2,10 @@ package dev.ordergraph.client;
 
 import dev.ordergraph.client.FakeGateway.Subscription;
 import dev.ordergraph.client.generated.types.ChangeAction;
+import dev.ordergraph.client.generated.types.ChangeOriginKind;
 import dev.ordergraph.client.generated.types.OrderChange;
 import dev.ordergraph.client.generated.types.OrderChangeBatch;
+import dev.ordergraph.client.generated.types.OrderField;
 import dev.ordergraph.client.generated.types.OrderFilter;
 import dev.ordergraph.client.generated.types.OrderState;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import static dev.ordergraph.client.Recorded.batch;
 import static dev.ordergraph.client.Recorded.change;
@@ -67,7 +70,80 @@ class OrderGraphClientSubscriptionsTest {
         assertThat(created.getOrder().getDate()).isEqualTo(LocalDate.of(2026, 5, 3));
         assertThat(created.getOrder().getState()).isEqualTo(OrderState.UNPAID);
         assertThat(created.getOrder().getUser().getUsername()).isEqualTo("caty88");
+        assertThat(created.getPrevious()).as("nothing before a creation").isNull();
+        assertThat(created.getChangedFields()).containsExactly(OrderField.DATE, OrderField.STATE, OrderField.USER);
+        assertThat(created.getTransaction().getId()).isEqualTo("zCDmuX4-EI21RrhYfhMlGZZx0w4qxf17");
+        assertThat(created.getTransaction().getCommittedAt()).isEqualTo(created.getCommittedAt());
+        assertThat(created.getTransaction().getLast()).isTrue();
+        assertThat(created.getOrigin().getKind()).isEqualTo(ChangeOriginKind.API);
+        assertThat(created.getOrigin().getClientMutationId()).isEqualTo("new-order");
+        assertThat(created.getOrigin().getActor().getId()).isEqualTo("VXNlcjo3");
+        assertThat(created.getOrigin().getActor().getUsername()).isEqualTo("caty88");
         assertThat(received.end()).as("completed by the server").isNull();
+    }
+
+    /**
+     * Both subscriptions ask for the order before the change, the changed fields, the transaction and the origin;
+     * the actor's name and each order's owner's are resolved by the users subgraph through the gateway, as
+     * {@code order { user { username } }} always was.
+     */
+    @Test
+    void theChangeStreamsSelectTheOrderBeforeTheChangeTheChangedFieldsTheTransactionAndTheOrigin() throws InterruptedException {
+        List<String> change = List.of("action", "cursor", "committedAt",
+                "order", "order.id", "order.date", "order.state", "order.user", "order.user.id", "order.user.username",
+                "previous", "previous.id", "previous.date", "previous.state", "previous.user", "previous.user.id", "previous.user.username",
+                "changedFields",
+                "transaction", "transaction.id", "transaction.committedAt", "transaction.last",
+                "origin", "origin.kind", "origin.clientMutationId", "origin.actor", "origin.actor.id", "origin.actor.username");
+
+        Received.from(client.orderChanges(null, null));
+        assertThat(gateway.takeSubscription().request().selected()).containsExactlyInAnyOrderElementsOf(change);
+
+        Received.from(client.orderChangeBatches(null, null));
+        assertThat(gateway.takeSubscription().request().selected()).containsExactlyInAnyOrderElementsOf(
+                Stream.concat(Stream.of("cursor", "changes"), change.stream().map(field -> "changes." + field)).toList());
+    }
+
+    /**
+     * The recorded session: a psql UPDATE of two orders (OUTSIDE), a createOrder, a staff member's
+     * updateOrder (API; as its owner sees it, without actor or clientMutationId) and one atomic request that
+     * deletes an order and pays another (API, the viewer's own, with their clientMutationIds).
+     */
+    @Test
+    void eachChangeOfABatchCarriesWhatChangedItsTransactionAndItsOrigin() throws InterruptedException {
+        Received<OrderChangeBatch> received = Received.from(client.orderChangeBatches(null, null));
+        gateway.takeSubscription().next(batch(1, 6));
+        List<OrderChange> changes = received.next(1).getFirst().getChanges();
+
+        OrderChange paid = changes.getFirst();
+        assertThat(paid.getAction()).isEqualTo(ChangeAction.UPDATED);
+        assertThat(paid.getPrevious().getId()).isEqualTo(paid.getOrder().getId());
+        assertThat(paid.getPrevious().getState()).isEqualTo(OrderState.UNPAID);
+        assertThat(paid.getOrder().getState()).isEqualTo(OrderState.PAID);
+        assertThat(paid.getPrevious().getUser().getUsername()).isEqualTo("caty88");
+        assertThat(paid.getChangedFields()).containsExactly(OrderField.STATE);
+        assertThat(paid.getOrigin().getKind()).isEqualTo(ChangeOriginKind.OUTSIDE);
+        assertThat(paid.getOrigin().getActor()).isNull();
+        assertThat(paid.getOrigin().getClientMutationId()).isNull();
+
+        assertThat(changes).extracting(c -> c.getTransaction().getId()).containsExactly(
+                "1kfNjSN8p9xkLBHRx-N0SkKnXZCwT8Cr", "1kfNjSN8p9xkLBHRx-N0SkKnXZCwT8Cr", "zCDmuX4-EI21RrhYfhMlGZZx0w4qxf17",
+                "pgsTbIeWlgVAbkHbPTtl1-fjVVCJeIJ_", "It1VpgK_a3pGfUhEdauEmJOf2u_3pGQE", "It1VpgK_a3pGfUhEdauEmJOf2u_3pGQE");
+        assertThat(changes).extracting(c -> c.getTransaction().getLast()).containsExactly(false, true, true, true, false, true);
+        assertThat(changes).extracting(c -> c.getTransaction().getCommittedAt()).containsExactlyElementsOf(
+                changes.stream().map(OrderChange::getCommittedAt).toList());
+
+        OrderChange byStaff = changes.get(3);
+        assertThat(byStaff.getOrigin().getKind()).isEqualTo(ChangeOriginKind.API);
+        assertThat(byStaff.getOrigin().getActor()).as("not the viewer's to know").isNull();
+        assertThat(byStaff.getOrigin().getClientMutationId()).isNull();
+
+        OrderChange deleted = changes.get(4);
+        assertThat(deleted.getAction()).isEqualTo(ChangeAction.DELETED);
+        assertThat(deleted.getPrevious()).as("a deletion's previous is its last image").isEqualTo(deleted.getOrder());
+        assertThat(deleted.getChangedFields()).isEmpty();
+        assertThat(changes.subList(4, 6)).extracting(c -> c.getOrigin().getClientMutationId()).containsExactly("tidy-1", "tidy-2");
+        assertThat(changes.subList(4, 6)).extracting(c -> c.getOrigin().getActor().getUsername()).containsOnly("caty88");
     }
 
     @Test

@@ -15,7 +15,10 @@ import java.util.Map;
  * Answers in the gateway's shapes, kept under {@code recorded/}: results of queries and mutations, errors
  * with their {@code extensions.code}, and the changes of one session of the change feed
  * ({@code order-changes.json}, in commit order), which {@link #change} and {@link #batch} wrap as the
- * subscriptions' messages.
+ * subscriptions' messages. The session, as the owner of its orders (caty88) sees it, is four transactions:
+ * a psql UPDATE paying two orders (1-2, {@code OUTSIDE}), a createOrder of theirs (3), a staff member's
+ * updateOrder (4, {@code API} without actor or clientMutationId: not the owner's to know) and one atomic
+ * request of theirs that deletes an order and pays another (5-6).
  */
 final class Recorded {
 

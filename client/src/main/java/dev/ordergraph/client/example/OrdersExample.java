@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * Lists the viewer's orders, subscribes to their changes from where the list was read (nothing committed
  * after the read is missed), flips the newest order's state with a mutation, and prints changes as they
  * arrive (that one, and any made meanwhile by psql, a batch job, another client) until it has seen enough
- * of them. Everything goes through the gateway.
+ * of them: what changed (each changed field, old -&gt; new), who changed it, and where each transaction
+ * ends (see {@link ChangeDescription}). Everything goes through the gateway.
  *
  * <pre>
  * GATEWAY_URL=http://localhost:4000/graphql TOKEN=$(make -s token USER=1) \
@@ -101,8 +102,7 @@ public final class OrdersExample {
             CountDownLatch enough = new CountDownLatch(changesToAwait);
             Disposable subscription = client.liveOrderChanges(null, since, Duration.ofSeconds(5)).subscribe(change -> {
                 changes.add(change);
-                out.printf("Change: %-7s %s  %s  %-6s  committed %s%n", change.getAction(), change.getOrder().getId(),
-                        change.getOrder().getDate(), change.getOrder().getState(), change.getCommittedAt());
+                ChangeDescription.lines(change).forEach(out::println);
                 enough.countDown();
             }, error -> out.println("Subscription ended: " + error.getMessage()));
             try {

@@ -1,5 +1,6 @@
 package dev.ordergraph.e2e.scaled;
 
+import dev.ordergraph.e2e.support.GraphQlClient;
 import dev.ordergraph.e2e.support.GraphQlWsClient;
 import dev.ordergraph.e2e.support.StackLocks;
 import dev.ordergraph.e2e.support.ScaledStack;
@@ -38,6 +39,14 @@ class ScaleOutTest {
             subscription($filter: OrderFilter, $after: String) {
               orderChangeBatches(filter: $filter, after: $after) { cursor changes { action cursor order { id state } } }
             }""";
+    /** The same, with what each change tells of its transaction and origin: the same on every replica. */
+    private static final String STORIES = """
+            subscription($filter: OrderFilter, $after: String) {
+              orderChangeBatches(filter: $filter, after: $after) {
+                cursor changes { action cursor changedFields order { id state } previous { state }
+                                 transaction { id committedAt last } origin { kind clientMutationId actor { id } } }
+              }
+            }""";
 
     private static ScaledStack scaled;
 
@@ -61,15 +70,34 @@ class ScaleOutTest {
         Map<String, Object> filter = Map.of("filter", Map.of("userId", TestData.globalId("User", owner)));
         String staff = Tokens.staff(TestData.user("scaledstaff"));
         int[] before = {scaled.settledOpen(0), scaled.settledOpen(1)};
-        try (GraphQlWsClient a = GraphQlWsClient.subscribe(scaled.gateway(0), staff, BATCHES, filter);
-             GraphQlWsClient b = GraphQlWsClient.subscribe(scaled.gateway(1), staff, BATCHES, filter)) {
+        try (GraphQlWsClient a = GraphQlWsClient.subscribe(scaled.gateway(0), staff, STORIES, filter);
+             GraphQlWsClient b = GraphQlWsClient.subscribe(scaled.gateway(1), staff, STORIES, filter)) {
             scaled.awaitOpen(0, before[0]);
             scaled.awaitOpen(1, before[1]);
             ScaledStack.sql("insert into orders (date, state, user_id) select date '2026-06-01', 'UNPAID', " + owner + " from generate_series(1, 1000)");
             ScaledStack.sql("update orders set state = 'PAID' where user_id = " + owner);
+            var created = new GraphQlClient(scaled.gateway(0), Tokens.viewer(owner)).execute("""
+                    mutation { createOrder(input: {clientMutationId: "k-1"}) { order { id } } }""");
+            assertThat(created.data().path("createOrder").path("order").path("id").isString()).as(created.toString()).isTrue();
 
-            List<JsonNode> onA = changes(a, 2000);
-            List<JsonNode> onB = changes(b, 2000);
+            List<JsonNode> onA = changes(a, 2001);
+            List<JsonNode> onB = changes(b, 2001);
+            assertThat(onB).as("every change tells the same story on both replicas: transaction ids, ends, origins")
+                    .containsExactlyElementsOf(onA);
+            assertThat(onA.subList(0, 1000).stream().map(c -> c.path("transaction").path("id").asString()).distinct()).hasSize(1);
+            assertThat(onA.subList(0, 2000)).filteredOn(c -> c.path("transaction").path("last").asBoolean())
+                    .extracting(c -> c.path("cursor").asString())
+                    .containsExactly(onA.get(999).path("cursor").asString(), onA.get(1999).path("cursor").asString());
+            assertThat(onA.get(1000).path("changedFields").toString()).isEqualTo("[\"STATE\"]");
+            assertThat(onA.get(1000).path("previous").path("state").asString()).isEqualTo("UNPAID");
+            assertThat(onA.get(1000).path("origin").path("kind").asString()).isEqualTo("OUTSIDE");
+            JsonNode mutation = onA.get(2000);
+            assertThat(mutation.path("origin").path("kind").asString()).isEqualTo("API");
+            assertThat(mutation.path("origin").path("clientMutationId").asString()).isEqualTo("k-1");
+            assertThat(mutation.path("origin").path("actor").path("id").asString()).isEqualTo(TestData.globalId("User", owner));
+            assertThat(mutation.path("transaction").path("last").asBoolean()).isTrue();
+            onA = onA.subList(0, 2000);
+            onB = onB.subList(0, 2000);
             a.assertNothingFor(Duration.ofSeconds(1));
             b.assertNothingFor(Duration.ofSeconds(1));
             assertThat(onA.subList(0, 1000)).allSatisfy(c -> assertThat(c.path("action").asString()).isEqualTo("CREATED"));

@@ -1,5 +1,7 @@
 package dev.ordergraph.e2e.support;
 
+import tools.jackson.databind.JsonNode;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -219,6 +221,13 @@ public final class Stack {
     /** SQL statements the service at {@code graphqlUrl} has prepared since it started (its db.statements.prepared metric). */
     public long sqlStatements(URI graphqlUrl) {
         return (long) metric(graphqlUrl, "db.statements.prepared");
+    }
+
+    /** GraphQL requests the service at {@code graphqlUrl} has answered since it started (entity fetches included). */
+    public long graphqlRequests(URI graphqlUrl) {
+        JsonNode count = new GraphQlClient(management(graphqlUrl).resolve("/actuator/metrics/graphql.request"), null).get()
+                .json().path("measurements").path(0).path("value");
+        return count.isMissingNode() ? 0 : count.asLong(); // the timer exists from the first request on
     }
 
     /** The first measurement of the Micrometer meter {@code name} at the service behind {@code graphqlUrl}. */

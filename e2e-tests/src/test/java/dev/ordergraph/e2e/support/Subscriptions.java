@@ -33,6 +33,19 @@ public final class Subscriptions {
     /** {@code orderChangeBatches} with the orders subgraph's own fields only. */
     public static final String BATCHES_LEAN = """
             subscription($filter: OrderFilter) { orderChangeBatches(filter: $filter) { cursor changes { action cursor order { id state } } } }""";
+    /** What an {@code OrderChange} tells of a change beyond the order: before, fields, transaction, origin. */
+    private static final String STORY_FIELDS = """
+            action cursor changedFields
+            order { id state date user { id username } }
+            previous { id state date user { id username } }
+            transaction { id committedAt last }
+            origin { kind clientMutationId actor { id username } }""";
+    /** Every change with its whole story. */
+    public static final String CHANGES_STORY = "subscription($filter: OrderFilter, $after: String) { orderChanges(filter: $filter, after: $after) { "
+            + STORY_FIELDS + " } }";
+    /** {@code orderChangeBatches} with each change's whole story. */
+    public static final String BATCHES_STORY = "subscription($filter: OrderFilter) { orderChangeBatches(filter: $filter) { cursor changes { "
+            + STORY_FIELDS + " } } }";
     private static final Duration BATCH_WAIT = Duration.ofSeconds(60);
 
     private Subscriptions() {
