@@ -48,6 +48,12 @@ final class FeedSubscriber<D> {
     private final AtomicInteger draining = new AtomicInteger();
     /** Where reading continues; only the draining thread touches it. */
     private long next;
+    /**
+     * The transaction the previous message ended inside of, {@code null} when it ended a transaction:
+     * one already split across messages is larger than the bounds, and goes on as it is captured.
+     * Only the draining thread touches it.
+     */
+    private Long splitTransaction;
     private volatile FluxSink<Read<D>> sink;
     private volatile ApiException failure;
     private volatile boolean closed;
@@ -217,7 +223,8 @@ final class FeedSubscriber<D> {
      * by looking ahead in the window; while the rest of its transaction has not been captured, it waits
      * (with its whole transaction, when the bounds keep transactions whole and it began in this message).
      * With {@code full}, a transaction that began after the message's first delivery and goes on past it
-     * is left for the next message, where it may fit whole.
+     * is left for the next message, where it may fit whole; one that fills a message alone is larger than
+     * the bounds, and from then on goes out as it is captured, like a per-change subscription's.
      */
     private Read<D> complete(List<Taken<D>> taken, boolean full) {
         Taken<D> last = taken.getLast();
@@ -229,7 +236,8 @@ final class FeedSubscriber<D> {
             while (transactionStart > 0 && taken.get(transactionStart - 1).continuedBy(last)) {
                 transactionStart--;
             }
-            boolean keepWhole = bounds.wholeTransactions() && (transactionStart > 0 || !full);
+            boolean alreadySplit = transactionStart == 0 && splitTransaction != null && splitTransaction == last.txId();
+            boolean keepWhole = bounds.wholeTransactions() && (transactionStart > 0 || !(full || alreadySplit));
             keep = keepWhole ? transactionStart : ahead == ChangeWindow.Ahead.OPEN ? keep - 1 : keep;
             if (keep < taken.size()) {
                 long back = taken.get(keep).change().sequence();
@@ -240,6 +248,11 @@ final class FeedSubscriber<D> {
                     waiting = true;
                 }
             }
+        }
+        if (keep > 0) {
+            Taken<D> lastSent = taken.get(keep - 1);
+            boolean ends = keep < taken.size() ? !lastSent.continuedBy(taken.get(keep)) : ahead == ChangeWindow.Ahead.ENDED;
+            splitTransaction = ends ? null : lastSent.txId();
         }
         List<D> deliveries = new ArrayList<>(keep);
         List<Instant> committedAt = new ArrayList<>(keep);

@@ -95,4 +95,18 @@ class FeedTransactionsTest {
                 .expectNext(List.of(new Seen(1, false), new Seen(2, false), new Seen(3, false), new Seen(4, false), new Seen(5, true)))
                 .thenCancel().verify(WAIT);
     }
+
+    @Test
+    void aTransactionAlreadySplitGoesOnAsItIsCapturedWithoutWaitingToFillABatch() {
+        ChangeFeed feed = Changes.feed(20_000, 20_000, 5, DataSize.ofMegabytes(1), new Changes.MemoryStore());
+
+        StepVerifier.create(feed.subscribeBatches(ALL, null, Changes.seen(change -> true), seen -> 100, Integer.MAX_VALUE))
+                .then(() -> feed.publish(transaction(70, 1, 7, 1, false)))
+                .assertNext(batch -> assertThat(batch).extracting(Seen::orderId).containsExactly(1L, 2L, 3L, 4L, 5L))
+                .expectNext(List.of(new Seen(6, false))) // larger than a batch: no need to wait; 7 waits to know if it is the last
+                .expectNoEvent(QUIET)
+                .then(() -> feed.publish(transaction(70, 8, 1, 1, true)))
+                .expectNext(List.of(new Seen(7, false), new Seen(8, true)))
+                .thenCancel().verify(WAIT);
+    }
 }
