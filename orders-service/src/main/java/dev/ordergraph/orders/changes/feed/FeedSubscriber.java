@@ -228,7 +228,9 @@ final class FeedSubscriber<D> {
      */
     private Read<D> complete(List<Taken<D>> taken, boolean full) {
         Taken<D> last = taken.getLast();
-        ChangeWindow.Ahead ahead = last.change().change().endsTransaction() ? ChangeWindow.Ahead.ENDED
+        boolean endsItsTransaction = last.change().change().endsTransaction();
+        long looked = endsItsTransaction ? 0 : window.newest(); // what the look-ahead sees at least
+        ChangeWindow.Ahead ahead = endsItsTransaction ? ChangeWindow.Ahead.ENDED
                 : window.ahead(last.change().sequence(), last.txId(), route, view::delivers);
         int keep = taken.size();
         if (ahead != ChangeWindow.Ahead.ENDED) {
@@ -246,6 +248,11 @@ final class FeedSubscriber<D> {
                 if (ahead == ChangeWindow.Ahead.OPEN) {
                     onWaiting.accept(this);
                     waiting = true;
+                    if (window.newest() > looked) {
+                        // Changes came meanwhile, perhaps the transaction's end, perhaps after the feed resumed
+                        // its waiting subscribers: read once more (inside drain, this only counts a pass).
+                        drain();
+                    }
                 }
             }
         }
