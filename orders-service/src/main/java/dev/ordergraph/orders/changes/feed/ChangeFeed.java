@@ -161,7 +161,7 @@ public class ChangeFeed implements SmartLifecycle {
      * receives lists, here of up to a read step each, for the edge to unroll. Registration and the
      * position it starts reading from are fixed under the window's lock, so no change falls between them.
      *
-     * @param view what the subscriber makes of a change, {@code null} when it is not for them
+     * @param view what the subscriber makes of a change (visibility, filter, payload)
      * @throws ApiException {@code CURSOR_EXPIRED} when the window no longer holds {@code after}
      */
     public <D> Flux<List<D>> subscribe(Route route, ChangePosition after, SubscriberView<D> view) {
