@@ -13,7 +13,7 @@ import java.util.function.ToLongFunction;
  * @param bytes      a delivery's estimated size, counted against {@code maxBytes}
  * @param wholeTransactions whether a message keeps a transaction's changes together: it ends before a
  *                   transaction that does not fit, and holds one back until it is complete, unless the
- *                   transaction alone fills a message (then it fills as many as it needs)
+ *                   transaction alone fills a message (then the rest of it goes out as it is captured)
  * @param <D>        one delivery (what the subscriber's view makes of a change)
  */
 record BatchBounds<D>(int maxChanges, long maxBytes, ToLongFunction<D> bytes, boolean wholeTransactions) {
