@@ -36,7 +36,8 @@ const CHANGE = (id: number) => ({
   action: 'UPDATED',
   order: { __typename: 'Order', id: Buffer.from(`Order:${id}`).toString('base64'), user: { __typename: 'User', id: 'VXNlcjox' } },
 });
-const BATCH = (...ids: number[]) => ({ data: { orderChangeBatches: { changes: ids.map(CHANGE) } } });
+// With the cursor a shared stream asks for under its own key (resumable-subscription.ts), as orders-service answers.
+const BATCH = (...ids: number[]) => ({ data: { orderChangeBatches: { _resumeCursor: `c${ids.at(-1)}`, changes: ids.map(CHANGE) } } });
 const SUBSCRIPTION = 'subscription { orderChanges { action order { id user { username } } } }';
 
 /** Canonical JSON as a verifier writes it (json-stable-stringify): keys sorted at every level, no spaces. */
@@ -79,7 +80,8 @@ test('every request to a subgraph is signed over the query and variables the sub
   assert.ok(await until(() => gateway.orders.subscriptions.length > subscriptions));
   const upstream = gateway.orders.subscriptions.at(-1)!;
   // The gateway sets the batch size (batched-change-stream.ts): a full batch for this cheap selection.
-  assert.deepEqual(upstream.payload.variables, { filter: { state: 'PAID' }, maxChanges: 1000 });
+  // A shared stream can be reopened just after its last change (shared-subscriptions.ts): from now on here.
+  assert.deepEqual(upstream.payload.variables, { filter: { state: 'PAID' }, maxChanges: 1000, _resumeAfter: null });
   assert.equal(upstream.payload.extensions?.authorization, `Bearer ${viewer}`);
   assert.ok(verify(upstream.payload), JSON.stringify(upstream.payload));
 
@@ -199,7 +201,7 @@ test('identical SSE subscriptions share one upstream subscription; one client le
   assert.ok(await until(() => upstream.closed), 'the last one out ends the upstream subscription');
 });
 
-test('a subscription ends when its token expires, over WebSocket and SSE: one TOKEN_EXPIRED, then complete', async () => {
+test('a subscription ends when its token expires, over WebSocket and SSE: one TOKEN_EXPIRED, then complete; the stream they shared goes on under a token that lasts', async () => {
   const lifetime = 800;
   const expiring = token('23', { ttlMs: lifetime });
   const expiresAt = Date.now() + lifetime;
@@ -207,16 +209,26 @@ test('a subscription ends when its token expires, over WebSocket and SSE: one TO
   const subscriptions = gateway.orders.subscriptions.length;
   const ws = await wsClient(gateway, expiring);
   ws.subscribe('expiring', { query: SUBSCRIPTION });
+  assert.ok(await until(() => gateway.orders.subscriptions.length > subscriptions));
   const stream = sse(gateway, { query: SUBSCRIPTION }, expiring);
   const control = await wsClient(gateway, lasting);
   control.subscribe('control', { query: SUBSCRIPTION });
-  assert.ok(await until(() => gateway.orders.subscriptions.length >= subscriptions + 2));
   await new Promise((r) => setTimeout(r, 100));
-  const upstreams = gateway.orders.subscriptions.slice(subscriptions);
-  assert.equal(upstreams.length, 2, 'the expiring clients share one stream; the later-expiring one has its own');
-  for (const upstream of upstreams) upstream.next(BATCH(1));
+  assert.equal(gateway.orders.subscriptions.length, subscriptions + 1, 'all three share one stream, whatever their expiry');
+  const first = gateway.orders.subscriptions.at(-1)!;
+  assert.equal(first.payload.extensions?.authorization, `Bearer ${expiring}`, "under the opener's token");
+  first.next(BATCH(1));
   assert.ok(await ws.waitFor((m) => m.id === 'expiring' && m.type === 'next'));
   assert.ok(await stream.event(0));
+  assert.ok(await control.waitFor((m) => m.id === 'control' && m.type === 'next'));
+
+  // Before the opener's token expires the stream moves to the lasting token, just after the last change.
+  assert.ok(await until(() => gateway.orders.subscriptions.length === subscriptions + 2));
+  assert.ok(Date.now() < expiresAt, 'before the token expired');
+  const second = gateway.orders.subscriptions.at(-1)!;
+  assert.equal(second.payload.extensions?.authorization, `Bearer ${lasting}`);
+  assert.equal(second.payload.variables?._resumeAfter, 'c1');
+  assert.ok(await until(() => first.closed), "the opener's upstream subscription is ended");
 
   const expired = await ws.waitFor((m) => m.id === 'expiring' && m.payload?.errors, 3000);
   assert.ok(Date.now() >= expiresAt - 5, 'not before the token expired');
@@ -224,14 +236,14 @@ test('a subscription ends when its token expires, over WebSocket and SSE: one TO
   assert.ok(await ws.waitFor((m) => m.id === 'expiring' && m.type === 'complete'));
   assert.equal(codesOf(await stream.event(1))[0], 'TOKEN_EXPIRED');
   assert.equal(await stream.event(2), 'complete');
-  assert.ok(await until(() => upstreams.filter((u) => u.closed).length === 1), 'their upstream subscription is ended');
 
-  for (const upstream of upstreams) upstream.next(BATCH(2)); // committed after the expiry
+  second.next(BATCH(2)); // committed after the expiry
   const delivered = await control.waitFor((m) => m.id === 'control' && at(m.payload, 'data', 'orderChanges', 'order', 'id') === 'T3JkZXI6Mg==');
   assert.ok(delivered, 'the client whose token is good goes on');
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(ws.messages.filter((m) => m.id === 'expiring').length, 3, 'the event, the error, complete: nothing after');
   assert.equal(stream.events.length, 3);
+  assert.equal(control.messages.filter((m) => m.id === 'control' && m.type === 'next').length, 2, 'each change once');
   ws.close();
   control.close();
   await stream.close();

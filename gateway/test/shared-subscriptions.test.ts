@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { GatewayPlugin } from '@graphql-hive/gateway';
-import { parse, type ExecutionResult } from 'graphql';
+import { GraphQLError, parse, print, type ExecutionResult } from 'graphql';
 import { changesIn } from '../src/orders-subscriptions.ts';
 import { sharingKey, useSharedSubscriptions, type SharingStats } from '../src/plugins/shared-subscriptions.ts';
 import { subscribeThrough as through, type SubscribeArgs } from './support/hooks.ts';
@@ -39,7 +39,7 @@ function source() {
   return { state, iterator };
 }
 
-async function subscribeThrough(plugin: GatewayPlugin, subscribe: () => unknown, variables: Record<string, unknown> = {}, exp = 2_000_000_000) {
+async function subscribeThrough(plugin: GatewayPlugin, subscribe: (args: SubscribeArgs) => unknown, variables: Record<string, unknown> = {}, exp = 2_000_000_000) {
   const args = { document: CHANGES, variableValues: variables, contextValue: { viewerScope: 'staff', socket: {}, jwt: { payload: { exp } } } };
   return (await through([plugin], args, subscribe)) as AsyncIterableIterator<ExecutionResult>;
 }
@@ -166,15 +166,121 @@ test('a batch weighs as many changes as it carries', async () => {
   assert.equal(((await slow.next()).value as ExecutionResult).errors?.[0].extensions?.code, 'SLOW_CONSUMER');
 });
 
-test('a client whose token outlives the stream opener\'s gets a stream of its own', async () => {
+test('clients share one stream whatever the order their tokens expire in', async () => {
   const plugin = useSharedSubscriptions({ maxQueued: 10 });
   let opened = 0;
   const open = () => { opened++; return source().iterator; };
-  await subscribeThrough(plugin, open, {}, 1000);
-  await subscribeThrough(plugin, open, {}, 900); // expires earlier: joins
+  for (const exp of [1000, 900, 1100, 1050]) await subscribeThrough(plugin, open, {}, exp + Date.now() / 1000);
   assert.equal(opened, 1);
-  await subscribeThrough(plugin, open, {}, 1100); // expires later: its own stream
-  assert.equal(opened, 2);
-  await subscribeThrough(plugin, open, {}, 1050); // joins the newest
-  assert.equal(opened, 2);
+});
+
+/** A subscribe function that opens a new test source each time and records the `after` each was opened with. */
+function upstreams() {
+  const opened: { after: unknown; document: string; upstream: ReturnType<typeof source> }[] = [];
+  const subscribe = (args: SubscribeArgs) => {
+    const upstream = source();
+    opened.push({ after: args.variableValues?._resumeAfter, document: print(args.document!), upstream });
+    return upstream.iterator;
+  };
+  return { opened, subscribe };
+}
+
+const change = (cursor: string) => ({ data: { orderChanges: { cursor, _resumeCursor: cursor } } });
+const asReceived = (cursor: string) => ({ data: { orderChanges: { cursor } } });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const inSeconds = (ms: number) => (Date.now() + ms) / 1000;
+
+test('before the opener\'s token expires, the stream moves to the longest-lived token from the last cursor: nothing lost, nothing twice', async () => {
+  const plugin = useSharedSubscriptions({ maxQueued: 10 });
+  const { opened, subscribe } = upstreams();
+  const early = await subscribeThrough(plugin, subscribe, {}, inSeconds(400));
+  const late = await subscribeThrough(plugin, subscribe, {}, inSeconds(60_000));
+  const later = await subscribeThrough(plugin, subscribe, {}, inSeconds(120_000));
+  assert.equal(opened.length, 1);
+  assert.equal(opened[0].after, null, 'from now on');
+  assert.match(opened[0].document, /orderChanges\(filter: \$f, after: \$_resumeAfter\)/);
+  assert.match(opened[0].document, /_resumeCursor: cursor/);
+  opened[0].upstream.state.push(change('c1'));
+  for (const client of [early, late, later]) assert.deepEqual((await client.next()).value, asReceived('c1'), 'the cursor it did not ask for is not passed on');
+
+  await sleep(300); // the opener's lease is handed over 200 ms before it expires
+  assert.equal(opened.length, 2);
+  assert.equal(opened[0].upstream.state.returned, true);
+  assert.equal(opened[1].after, 'c1', 'opened again just after the last change');
+  opened[0].upstream.state.push(change('c2')); // too late: the old lease is closed
+  opened[1].upstream.state.push(change('c2'));
+  for (const client of [late, later]) assert.deepEqual((await client.next()).value, asReceived('c2'));
+  for (const client of [early, late, later]) await client.return!();
+});
+
+test('a lease that carried nothing yet overlaps the next one; a change still in it reopens the next just after that change', async () => {
+  const plugin = useSharedSubscriptions({ maxQueued: 10 });
+  const { opened, subscribe } = upstreams();
+  const early = await subscribeThrough(plugin, subscribe, {}, inSeconds(400));
+  const late = await subscribeThrough(plugin, subscribe, {}, inSeconds(60_000));
+  await sleep(300);
+  assert.equal(opened.length, 2);
+  assert.equal(opened[1].after, null, 'no cursor yet: from now on, beside the old lease');
+  assert.equal(opened[0].upstream.state.returned, false);
+  opened[1].upstream.state.push(change('c2')); // held while the old lease may still carry an earlier change
+  opened[0].upstream.state.push(change('c1'));
+  assert.deepEqual((await late.next()).value, asReceived('c1'));
+  await tick();
+  assert.equal(opened.length, 3);
+  assert.equal(opened[1].upstream.state.returned, true);
+  assert.equal(opened[2].after, 'c1');
+  opened[2].upstream.state.push(change('c2'));
+  assert.deepEqual((await late.next()).value, asReceived('c2'));
+  await early.return!();
+  await late.return!();
+});
+
+test('a lease that carried nothing hands over after the overlap, and what the next one held goes out', async () => {
+  const plugin = useSharedSubscriptions({ maxQueued: 10 });
+  const { opened, subscribe } = upstreams();
+  await subscribeThrough(plugin, subscribe, {}, inSeconds(400));
+  const late = await subscribeThrough(plugin, subscribe, {}, inSeconds(60_000));
+  await sleep(300);
+  opened[1].upstream.state.push(change('c1'));
+  assert.deepEqual((await late.next()).value, asReceived('c1')); // after the 1 s overlap
+  assert.equal(opened[0].upstream.state.returned, true);
+  assert.equal(opened.length, 2);
+  await late.return!();
+});
+
+test("the subgraph's TOKEN_EXPIRED for the lease hands over when a consumer outlives it, and reaches the consumers when none does", async () => {
+  const expired = { errors: [new GraphQLError('expired', { extensions: { code: 'TOKEN_EXPIRED' } })] };
+  {
+    const plugin = useSharedSubscriptions({ maxQueued: 10 });
+    const { opened, subscribe } = upstreams();
+    await subscribeThrough(plugin, subscribe, {}, inSeconds(60_000));
+    const late = await subscribeThrough(plugin, subscribe, {}, inSeconds(120_000));
+    opened[0].upstream.state.push(change('c1'));
+    assert.deepEqual((await late.next()).value, asReceived('c1'));
+    opened[0].upstream.state.push(expired); // the subgraph's clock is ahead of ours
+    await tick();
+    assert.equal(opened.length, 2);
+    assert.equal(opened[1].after, 'c1');
+    opened[1].upstream.state.push(change('c2'));
+    assert.deepEqual((await late.next()).value, asReceived('c2'), 'the error did not reach it');
+    await late.return!();
+  }
+  {
+    const plugin = useSharedSubscriptions({ maxQueued: 10 });
+    const { opened, subscribe } = upstreams();
+    const only = await subscribeThrough(plugin, subscribe, {}, inSeconds(60_000));
+    opened[0].upstream.state.push(expired);
+    assert.equal(((await only.next()).value as ExecutionResult).errors?.[0].extensions?.code, 'TOKEN_EXPIRED');
+    assert.equal(opened.length, 1);
+  }
+});
+
+test('a result that arrives after the lease expired is not passed on', async () => {
+  const plugin = useSharedSubscriptions({ maxQueued: 10 });
+  const { opened, subscribe } = upstreams();
+  const client = await subscribeThrough(plugin, subscribe, {}, inSeconds(100));
+  await sleep(150);
+  opened[0].upstream.state.push(change('c1'));
+  opened[0].upstream.state.end();
+  assert.equal((await client.next()).done, true);
 });

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,6 +66,52 @@ class TokenLifetimeTest extends GatewayTest {
             assertThat(expired.path("data").isMissingNode() || expired.path("data").isNull()).as("no data after the expiry: " + expired).isTrue();
             assertThat(expired.path("errors").get(0).path("extensions").path("code").asString()).as(expired.toString()).isEqualTo("TOKEN_EXPIRED");
             assertThat(sse.poll(WAIT).asString()).as("then the stream ends").isEqualTo(SseClient.COMPLETE);
+        }
+    }
+
+    /**
+     * A client whose token lasts joins the gateway's shared stream opened under a token that expires; the
+     * stream moves to the lasting token before the other one expires (shared-subscriptions.ts), while orders
+     * are inserted every 50 ms across the move and the expiry. The lasting client gets every one of them
+     * once, in order; the expiring one gets TOKEN_EXPIRED at its expiry and nothing after.
+     */
+    @Test
+    void aSharedStreamOutlivesItsOpenersTokenWithoutLosingOrRepeatingAChange() throws Exception {
+        long owner = TestData.user("handover");
+        int baseline = stack.activeSubscriptions();
+        int upstream = stack.upstreamSubscriptions();
+        // Long enough for both to subscribe before the hand-over, half-way to the expiry.
+        Instant expiry = Instant.now().plus(LIFETIME.multipliedBy(2)).truncatedTo(ChronoUnit.SECONDS);
+        try (GraphQlWsClient expiring = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner, expiry), CHANGES, Map.of())) {
+            stack.awaitSubscriptions(baseline + 1);
+            try (GraphQlWsClient lasting = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), CHANGES, Map.of())) {
+                Thread.sleep(300); // the second one joins the first one's stream: orders-service still sees one
+                assertThat(stack.upstreamSubscriptions()).as("one upstream subscription for both").isLessThanOrEqualTo(upstream + 1);
+                List<String> inserted = new ArrayList<>();
+                LocalDate day = LocalDate.of(2026, 11, 1);
+                Instant start = Instant.now();
+                while (Instant.now().isBefore(expiry.plusMillis(1500))) {
+                    inserted.add(TestData.globalId("Order", TestData.orders(owner, 1, day, "UNPAID").getFirst()));
+                    Thread.sleep(50);
+                }
+                assertThat(inserted).as("orders inserted before and after the expiry").hasSizeGreaterThan(40);
+                List<String> received = lasting.awaitData(inserted.size(), WAIT).stream()
+                        .map(data -> data.path("orderChanges").path("order").path("id").asString()).toList();
+                assertThat(received).as("every change once, in order, across the hand-over and the expiry").isEqualTo(inserted);
+                lasting.assertNothingFor(Duration.ofMillis(500));
+
+                List<JsonNode> messages = new ArrayList<>();
+                JsonNode message;
+                while ((message = expiring.poll(Duration.ofSeconds(2))) != null) {
+                    messages.add(message);
+                }
+                assertThat(messages).as("its changes, one TOKEN_EXPIRED, complete").hasSizeGreaterThanOrEqualTo(2);
+                JsonNode expired = messages.get(messages.size() - 2);
+                assertThat(expired.path("payload").path("errors").get(0).path("extensions").path("code").asString())
+                        .as(expired.toString()).isEqualTo("TOKEN_EXPIRED");
+                assertThat(messages.getLast().path("type").asString()).isEqualTo("complete");
+                assertThat(messages.size() - 2).as("only changes from before its expiry").isPositive().isLessThan(inserted.size());
+            }
         }
     }
 

@@ -265,6 +265,11 @@ public final class Stack {
         }
     }
 
+    /** Subscriptions open at orders-service itself: a shared stream at the gateway is one, however many clients it serves. */
+    public int upstreamSubscriptions() {
+        return (int) metric(ordersUrl(), "ordergraph.subscriptions.active");
+    }
+
     private int liveSubscriptions() {
         Map<String, Double> gateway = gatewayMetrics();
         int sharedClients = gateway.getOrDefault("ordergraph_gateway_shared_subscriptions", 0.0).intValue();
