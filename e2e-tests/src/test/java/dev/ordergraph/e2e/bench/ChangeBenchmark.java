@@ -28,10 +28,10 @@ import static dev.ordergraph.e2e.bench.PacedUpdates.ms;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChangeBenchmark {
 
-    private static final int RATE = 50;
+    static final int RATE = 50;
     /** Updates at {@link #RATE} before the measured ones: the first events of a fresh process pay for compilation (JIT) on every hop. */
-    private static final int WARM_UP_UPDATES = 250;
-    private static final int FIRST_SECONDS = 10;
+    static final int WARM_UP_UPDATES = 250;
+    static final int FIRST_SECONDS = 10;
     private final Stack stack = Stack.get();
 
     /**
@@ -42,9 +42,39 @@ class ChangeBenchmark {
     @Test
     @Order(1)
     void commitToClientLatencyAtFiftySingleRowUpdatesPerSecond() throws Exception {
+        int count = Integer.getInteger("bench.updates", 500);
+        Latency latency = latency(count);
+        long[] roundTrips = latency.roundTrips();
+        long[] gateway = latency.gateway();
+        long[] directSteady = latency.direct();
+        long[] gatewayFirst = latency.gatewayFirst();
+        long[] directFirst = latency.directFirst();
+        print("commit-to-client, %d updates of one order at 50/s after %d to warm up, through the gateway with user { username }: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms"
+                .formatted(count, WARM_UP_UPDATES, ms(gateway, 0.5), ms(gateway, 0.9), ms(gateway, 0.99), ms(gateway, 1)));
+        print("commit-to-client, the same updates, orders-service direct, order fields only: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms"
+                .formatted(ms(directSteady, 0.5), ms(directSteady, 0.9), ms(directSteady, 0.99), ms(directSteady, 1)));
+        print("commit-to-client in the first %d s of the schedule (%d updates, warm-up included): gateway p50 %.1f ms, p99 %.1f ms, max %.1f ms; direct p50 %.1f ms, p99 %.1f ms"
+                .formatted(FIRST_SECONDS, gatewayFirst.length, ms(gatewayFirst, 0.5), ms(gatewayFirst, 0.99), ms(gatewayFirst, 1),
+                        ms(directFirst, 0.5), ms(directFirst, 0.99)));
+        print("the writer's statement round trip (sent to committed and answered): p50 %.2f ms, p99 %.2f ms, max %.2f ms; latencies count from before it"
+                .formatted(ms(roundTrips, 0.5), ms(roundTrips, 0.99), ms(roundTrips, 1)));
+        new Target("latency: p99 commit-to-client at 50/s, gateway, user fields", 30, "ms")
+                .report(ms(gateway, 0.99), "orders-service direct p99 %.1f ms".formatted(ms(directSteady, 0.99)));
+        new Target("latency: p50 commit-to-client at 50/s, gateway, user fields", 12, "ms")
+                .report(ms(gateway, 0.5), "orders-service direct p50 %.1f ms".formatted(ms(directSteady, 0.5)));
+        new Target("latency: first 10 s p99 / steady p99, gateway", 2, "x")
+                .report(ms(gatewayFirst, 0.99) / ms(gateway, 0.99), "first 10 s p99 %.1f ms".formatted(ms(gatewayFirst, 0.99)));
+    }
+
+    /**
+     * One schedule of {@link #WARM_UP_UPDATES} + {@code count} updates of one order at {@link #RATE}, and
+     * their arrival (in the order of the updates) at a viewer's {@code orderChanged} with {@code user { username }}
+     * through the gateway and at one with order fields only straight from orders-service, from the same commits.
+     */
+    static Latency latency(int count) {
+        Stack stack = Stack.get();
         long owner = TestData.user("latency");
         long order = TestData.orders(owner, 1, LocalDate.of(2029, 1, 1), "UNPAID").getFirst();
-        int count = Integer.getInteger("bench.updates", 500);
         String withUser = "subscription($id: ID!) { orderChanged(id: $id) { action cursor order { id state user { username } } } }";
         String orderOnly = "subscription($id: ID!) { orderChanged(id: $id) { action cursor order { id state } } }";
         Map<String, String> variables = Map.of("id", TestData.globalId("Order", order));
@@ -52,40 +82,53 @@ class ChangeBenchmark {
         try (GraphQlWsClient viaGateway = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.viewer(owner), withUser, variables);
              GraphQlWsClient direct = GraphQlWsClient.subscribe(stack.ordersUrl(), Tokens.viewer(owner), orderOnly, variables)) {
             PacedUpdates updates = new PacedUpdates(Stack::ordersDb, order);
-            List<GraphQlWsClient> clients = List.of(viaGateway, direct);
-            updates.awaitLive(clients);
+            updates.awaitLive(List.of(viaGateway, direct));
             PacedUpdates.Run run = updates.start(WARM_UP_UPDATES + count, RATE);
-            long[] gatewayInOrder = run.inOrder(viaGateway);
-            long[] directInOrder = run.inOrder(direct);
-            long[] roundTrips = run.roundTrips();
-            int total = WARM_UP_UPDATES + count;
-            long[] gateway = PacedUpdates.sorted(gatewayInOrder, WARM_UP_UPDATES, total);
-            long[] directSteady = PacedUpdates.sorted(directInOrder, WARM_UP_UPDATES, total);
-            long[] gatewayFirst = PacedUpdates.sorted(gatewayInOrder, 0, Math.min(total, FIRST_SECONDS * RATE));
-            long[] directFirst = PacedUpdates.sorted(directInOrder, 0, Math.min(total, FIRST_SECONDS * RATE));
-            print("commit-to-client, %d updates of one order at 50/s after %d to warm up, through the gateway with user { username }: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms"
-                    .formatted(count, WARM_UP_UPDATES, ms(gateway, 0.5), ms(gateway, 0.9), ms(gateway, 0.99), ms(gateway, 1)));
-            print("commit-to-client, the same updates, orders-service direct, order fields only: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms"
-                    .formatted(ms(directSteady, 0.5), ms(directSteady, 0.9), ms(directSteady, 0.99), ms(directSteady, 1)));
-            print("commit-to-client in the first %d s of the schedule (%d updates, warm-up included): gateway p50 %.1f ms, p99 %.1f ms, max %.1f ms; direct p50 %.1f ms, p99 %.1f ms"
-                    .formatted(FIRST_SECONDS, gatewayFirst.length, ms(gatewayFirst, 0.5), ms(gatewayFirst, 0.99), ms(gatewayFirst, 1),
-                            ms(directFirst, 0.5), ms(directFirst, 0.99)));
-            print("the writer's statement round trip (sent to committed and answered): p50 %.2f ms, p99 %.2f ms, max %.2f ms; latencies count from before it"
-                    .formatted(ms(roundTrips, 0.5), ms(roundTrips, 0.99), ms(roundTrips, 1)));
-            new Target("latency: p99 commit-to-client at 50/s, gateway, user fields", 30, "ms")
-                    .report(ms(gateway, 0.99), "orders-service direct p99 %.1f ms".formatted(ms(directSteady, 0.99)));
-            new Target("latency: p50 commit-to-client at 50/s, gateway, user fields", 12, "ms")
-                    .report(ms(gateway, 0.5), "orders-service direct p50 %.1f ms".formatted(ms(directSteady, 0.5)));
-            new Target("latency: first 10 s p99 / steady p99, gateway", 2, "x")
-                    .report(ms(gatewayFirst, 0.99) / ms(gateway, 0.99), "first 10 s p99 %.1f ms".formatted(ms(gatewayFirst, 0.99)));
+            return new Latency(run.inOrder(viaGateway), run.inOrder(direct), run.roundTrips());
+        }
+    }
+
+    /** Latencies (ns) in the order of the updates, warm-up included; the statements' round trips, sorted. */
+    record Latency(long[] gatewayInOrder, long[] directInOrder, long[] roundTrips) {
+
+        /** Through the gateway after the warm-up, sorted. */
+        long[] gateway() {
+            return PacedUpdates.sorted(gatewayInOrder, WARM_UP_UPDATES, gatewayInOrder.length);
+        }
+
+        long[] direct() {
+            return PacedUpdates.sorted(directInOrder, WARM_UP_UPDATES, directInOrder.length);
+        }
+
+        /** Through the gateway, the updates due in the first {@link #FIRST_SECONDS} of the schedule, sorted. */
+        long[] gatewayFirst() {
+            return first(gatewayInOrder);
+        }
+
+        long[] directFirst() {
+            return first(directInOrder);
+        }
+
+        static long[] first(long[] inOrder) {
+            return PacedUpdates.sorted(inOrder, 0, Math.min(inOrder.length, FIRST_SECONDS * RATE));
         }
     }
 
     @Test
     @Order(2)
     void oneUpdateOfTenThousandRowsUntilAStaffSubscriberHasEveryRow() {
+        double[][] runs = bulk(Integer.getInteger("bench.rows", 10_000), 3);
+        new Target("bulk: 10,000-row UPDATE, orderChangeBatches, staff, user fields", 400, "ms").reportMedian(runs[0]);
+        new Target("bulk: 10,000-row UPDATE, orderChanges, staff, user fields", 1000, "ms").reportMedian(runs[1]);
+    }
+
+    /**
+     * {@code rows} orders of one user; one UPDATE of them all to a staff subscriber of {@code orderChangeBatches},
+     * then one to a subscriber of {@code orderChanges}: a round not measured (JIT), then {@code rounds}.
+     * Returns commit to the last row in ms, {batches, per change}.
+     */
+    static double[][] bulk(int rows, int rounds) {
         long owner = TestData.user("tenk");
-        int rows = Integer.getInteger("bench.rows", 10_000);
         Sql.orders("insert into orders (date, state, user_id) select date '2029-02-01', 'UNPAID', " + owner + " from generate_series(1, " + rows + ")");
         String batches = """
                 subscription($filter: OrderFilter) {
@@ -95,22 +138,21 @@ class ChangeBenchmark {
                 subscription($filter: OrderFilter) {
                   orderChanges(filter: $filter) { action cursor order { id state user { username email } } }
                 }""";
-        // One run of each, not measured, warms up every hop (JIT); then three of each, alternating.
+        // One run of each, not measured, warms up every hop (JIT); then the rounds, alternating.
         bulkUpdate(owner, batches, "orderChangeBatches", "PAID");
         bulkUpdate(owner, perChange, "orderChanges", "UNPAID");
-        double[] batched = new double[3];
-        double[] single = new double[3];
-        for (int run = 0; run < 3; run++) {
+        double[] batched = new double[rounds];
+        double[] single = new double[rounds];
+        for (int run = 0; run < rounds; run++) {
             batched[run] = bulkUpdate(owner, batches, "orderChangeBatches", "PAID");
             single[run] = bulkUpdate(owner, perChange, "orderChanges", "UNPAID");
         }
-        new Target("bulk: 10,000-row UPDATE, orderChangeBatches, staff, user fields", 400, "ms").reportMedian(batched);
-        new Target("bulk: 10,000-row UPDATE, orderChanges, staff, user fields", 1000, "ms").reportMedian(single);
+        return new double[][] {batched, single};
     }
 
     /** Commit to the last row's change at a staff subscriber of {@code field}, in ms; checks each row arrives once. */
-    private double bulkUpdate(long owner, String query, String field, String state) {
-        try (GraphQlWsClient client = GraphQlWsClient.subscribe(stack.gatewayUrl(), Tokens.staff(TestData.user("tenkstaff")), query,
+    private static double bulkUpdate(long owner, String query, String field, String state) {
+        try (GraphQlWsClient client = GraphQlWsClient.subscribe(Stack.get().gatewayUrl(), Tokens.staff(TestData.user("tenkstaff")), query,
                 Map.of("filter", Map.of("userId", TestData.globalId("User", owner))))) {
             Probes.awaitLive(List.of(client), () -> TestData.orders(owner, 1, LocalDate.of(2029, 2, 2), "UNPAID").getFirst());
             long start = System.nanoTime();
@@ -134,15 +176,15 @@ class ChangeBenchmark {
     @Order(3)
     void oneChangeFannedOutToAThousandSubscribersWithDistinctTokens() throws Exception {
         int subscribers = Integer.getInteger("bench.subscribers", 1000);
-        String withUser = "subscription($id: ID!) { orderChanged(id: $id) { action order { id state user { username } } } }";
+        String withUser = FAN_OUT_WITH_USER;
         String orderOnly = "subscription($id: ID!) { orderChanged(id: $id) { action order { id state } } }";
 
         // The whole path first (its memory is measured from a baseline no other fan-out has raised),
         // then tokens of one expiry, then where the time goes: orders-service alone, its own fields, no gateway.
         double signedIn = fanOut("through the gateway, viewers who signed in over the past hour", stack.gatewayUrl(), withUser,
-                signedInOverAnHour(4_000_000, subscribers), true);
+                signedInOverAnHour(4_000_000, subscribers), true).arrival().allMillis();
         double together = fanOut("through the gateway, tokens minted together (one expiry)", stack.gatewayUrl(), withUser,
-                mintedTogether(1_000_000, subscribers), false);
+                mintedTogether(1_000_000, subscribers), false).arrival().allMillis();
         fanOut("orders-service direct, order fields only, viewers who signed in over the past hour", stack.ordersUrl(), orderOnly,
                 signedInOverAnHour(5_000_000, subscribers), false);
         new Target("fan-out: one change to 1,000 viewers signed in over an hour, gateway, all", 150, "ms")
@@ -164,7 +206,7 @@ class ChangeBenchmark {
     }
 
     /** Staff tokens of {@code count} distinct users issued in one batch: one expiry. */
-    private static List<String> mintedTogether(long firstUserId, int count) {
+    static List<String> mintedTogether(long firstUserId, int count) {
         java.time.Instant expiry = java.time.Instant.now().plusSeconds(3600);
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -173,8 +215,16 @@ class ChangeBenchmark {
         return tokens;
     }
 
-    /** Commit to the last of the subscribers (one per token, opened in the tokens' order), in ms. */
-    private double fanOut(String path, URI url, String query, List<String> tokens, boolean measureMemory) throws Exception {
+    /** A staff viewer's subscription to one order with its user's username, as the fan-out's subscribers select it. */
+    static final String FAN_OUT_WITH_USER = "subscription($id: ID!) { orderChanged(id: $id) { action order { id state user { username } } } }";
+
+    /** One fan-out, and the RSS all three processes added with its subscriptions open. */
+    record Spread(FanOut arrival, long rssAddedMiB) {
+    }
+
+    /** One change to subscribers of {@code query} (one per token, opened one after another in the tokens' order). */
+    static Spread fanOut(String path, URI url, String query, List<String> tokens, boolean measureMemory) throws Exception {
+        Stack stack = Stack.get();
         long owner = TestData.user("fanout");
         long order = TestData.orders(owner, 1, LocalDate.of(2029, 3, 1), "UNPAID").getFirst();
         Map<String, String> variables = Map.of("id", TestData.globalId("Order", order));
@@ -201,7 +251,7 @@ class ChangeBenchmark {
                 new Target("memory: RSS added by 1,000 subscriptions, all processes", 150, "MiB")
                         .report(rssAdded, "gateway %d, orders %d, users %d MiB".formatted(gatewayRss, ordersRss, usersRss));
             }
-            return arrival.allMillis();
+            return new Spread(arrival, rssAdded);
         } finally {
             clients.forEach(GraphQlWsClient::close);
         }

@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -166,6 +168,45 @@ final class PacedUpdates {
             return latencies;
         }
 
+        /**
+         * For a client that may show several updates in one message (a live query sends its whole result,
+         * once for changes that came close together): {@code shown} says how many of the run's updates a
+         * message's {@code data} shows, {@code state} the order's state in it. Each update's latency is to
+         * the first message that shows it, in the order of the updates; an arrival before the update's
+         * stamp fails, as in {@link #inOrder}.
+         */
+        Coalesced inOrderCoalesced(GraphQlWsClient client, ToIntFunction<JsonNode> shown, Function<JsonNode, String> state) {
+            long[] latencies = new long[sent.length()];
+            int next = 0;
+            int messages = 0;
+            while (next < latencies.length) {
+                JsonNode data;
+                try {
+                    data = client.awaitData(1, Duration.ofSeconds(60)).getFirst();
+                } catch (AssertionError missing) {
+                    if (writing.isCompletedExceptionally()) {
+                        writing.join();
+                    }
+                    throw new AssertionError("updates shown: " + next + " of " + latencies.length, missing);
+                }
+                long arrived = client.lastArrival();
+                messages++;
+                int upTo = Math.min(shown.applyAsInt(data), latencies.length);
+                if (upTo > 0) {
+                    assertThat(state.apply(data)).as("state after %d updates", upTo).isEqualTo(stateOf(upTo - 1));
+                }
+                for (int i = next; i < upTo; i++) {
+                    long at = sent.get(i);
+                    if (at == 0 || arrived < at) {
+                        throw new AssertionError("update %d was shown before its statement was sent: the measurement is wrong".formatted(i));
+                    }
+                    latencies[i] = arrived - at;
+                }
+                next = Math.max(next, upTo);
+            }
+            return new Coalesced(latencies, messages);
+        }
+
         /** The statements' round trips (sent to returned, committed), in ns, sorted; once the writer is done. */
         long[] roundTrips() {
             await();
@@ -180,6 +221,10 @@ final class PacedUpdates {
         void await() {
             writing.join();
         }
+    }
+
+    /** Each update's latency (ns, in the order of the updates) and how many messages showed them. */
+    record Coalesced(long[] latencies, int messages) {
     }
 
     /** {@code values[from, to)} sorted, for {@link #ms}. */
