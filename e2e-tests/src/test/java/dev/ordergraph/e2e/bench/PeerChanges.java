@@ -123,8 +123,8 @@ final class PeerChanges {
         }
     }
 
-    /** One fan-out and what the subscriptions cost PostGraphile in memory. */
-    record Spread(FanOut arrival, long rssAddedMiB) {
+    /** One fan-out, and PostGraphile's resident memory before the subscriptions opened and with them open. */
+    record Spread(FanOut arrival, long rssBeforeMiB, long rssOpenMiB) {
     }
 
     /** One change to {@code subscribers} live queries of one order with its user, each on a connection of its own, opened one after another. */
@@ -143,12 +143,13 @@ final class PeerChanges {
             }
             new PacedUpdates(PostGraphilePeer::db, order).awaitLive(clients);
             Thread.sleep(2000);
-            long rssAdded = peer.rssMiB() - rssBefore;
+            long rssOpen = peer.rssMiB();
             FanOut arrival = FanOut.read(clients, PacedUpdates.stamped(PostGraphilePeer::db, "update orders set state = 'PAID' where id = " + order),
                     data -> data.path("orderById").path("state").asString().equals("PAID"));
-            print("fan-out of one change to %d live queries of one order with its user: %s; PostGraphile RSS %+d MiB with them open"
-                    .formatted(subscribers, arrival, rssAdded));
-            return new Spread(arrival, rssAdded);
+            // One reading each: Node's heap grows and shrinks with its collector, so this says little at this size.
+            print("fan-out of one change to %d live queries of one order with its user: %s; PostGraphile RSS %d MiB before they opened, %d MiB with them open"
+                    .formatted(subscribers, arrival, rssBefore, rssOpen));
+            return new Spread(arrival, rssBefore, rssOpen);
         } finally {
             clients.forEach(GraphQlWsClient::close);
         }
