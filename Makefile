@@ -13,8 +13,8 @@ test:     ## every test, against real PostgreSQL through the gateway
 token:    ## a dev JWT: make token USER=1 [STAFF=1]
 	@scripts/token.sh $(if $(filter command line,$(origin USER)),$(USER),1) $(if $(STAFF),staff,)
 
-bench:    ## benchmarks through the gateway and direct; prints the figures (see docs/benchmarks.md)
-	scripts/test.sh -Pbench -Dsurefire.failIfNoSpecifiedTests=false
+bench:    ## benchmarks through the gateway and direct; prints the figures (see docs/benchmarks.md). PEER=postgraphile: ordergraph and PostGraphile side by side instead
+	$(if $(PEER),scripts/bench-peer.sh $(PEER) && )scripts/test.sh -Pbench -Dsurefire.failIfNoSpecifiedTests=false $(if $(PEER),-Dbench.peer=$(PEER) -Dtest=PeerBenchmark)
 
 compose:  ## recompose schema/supergraph.graphql and schema/api.graphql after changing a subgraph schema
 	cd gateway && npm run compose

@@ -31,6 +31,15 @@ public final class Tokens {
         return sign(userId, List.of("staff"), Stack.JWT_SECRET, expiry);
     }
 
+    /**
+     * A staff token issued at {@code issuedAt} ({@code iat}) that expires at {@code expiry}: a viewer who
+     * signed in at that moment (an identity provider issues each sign-in its own token, its expiry a fixed
+     * lifetime after it).
+     */
+    public static String staff(long userId, Instant issuedAt, Instant expiry) {
+        return sign(String.valueOf(userId), List.of("staff"), Stack.JWT_SECRET, issuedAt, expiry, null);
+    }
+
     /** Well-formed and unexpired, but signed with a key the services do not trust. */
     public static String forged(long userId) {
         return sign(userId, List.of("staff"), "an-attacker-secret-that-is-also-32-bytes-long!!", Instant.now().plusSeconds(3600));
@@ -69,11 +78,15 @@ public final class Tokens {
     }
 
     private static String sign(String subject, List<String> roles, String secret, Instant expiry, String audience) {
+        return sign(subject, roles, secret, Instant.now(), expiry, audience);
+    }
+
+    private static String sign(String subject, List<String> roles, String secret, Instant issuedAt, Instant expiry, String audience) {
         try {
             JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
                     .subject(subject)
                     .claim("roles", roles)
-                    .issueTime(new Date());
+                    .issueTime(Date.from(issuedAt));
             if (expiry != null) {
                 builder.expirationTime(Date.from(expiry));
             }
