@@ -51,6 +51,8 @@ export interface Settings {
   subscriptionUpstreamConnections: number;
   /** The most objects one batch of a subscription's changes should build at the gateway; heavier selections get smaller batches. */
   subscriptionBatchBudget: number;
+  /** Whether HTTP responses carry the gateway's own time and the subgraphs' in `Server-Timing`. */
+  serverTiming: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -138,5 +140,6 @@ export function readSettings(env: Env = process.env, configDir = dirname(dirname
     },
     subscriptionUpstreamConnections: positiveInt(env, 'SUBSCRIPTION_UPSTREAM_CONNECTIONS', 8),
     subscriptionBatchBudget: positiveInt(env, 'SUBSCRIPTION_BATCH_BUDGET', 5000),
+    serverTiming: flag(env, 'SERVER_TIMING', false),
   };
 }

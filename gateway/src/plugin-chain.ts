@@ -14,6 +14,7 @@ import { useSharedSubscriptions, type SharingStats } from './plugins/shared-subs
 import { useSubgraphOperationNames } from './plugins/subgraph-operation-names.ts';
 import { useSubscriptionAuthorization } from './plugins/subscription-authorization.ts';
 import { useSubscriptionLimits } from './plugins/subscription-limits.ts';
+import { useServerTiming } from './plugins/server-timing.ts';
 import { useSubscriptionMetrics } from './plugins/subscription-metrics.ts';
 import { useTokenExpiry } from './plugins/token-expiry.ts';
 import { useUpstreamSignature } from './plugins/upstream-signature.ts';
@@ -80,6 +81,7 @@ export function pluginChain(settings: Settings, sharing: SharingStats): NamedPlu
     { name: 'subgraph-operation-names', plugin: useSubgraphOperationNames() },
     { name: 'subscription-metrics', plugin: useSubscriptionMetrics(sharing) },
     { name: 'vary-origin', plugin: useVaryOrigin() },
+    settings.serverTiming && { name: 'server-timing', plugin: useServerTiming() },
     // Last: signs the subgraph request as it is sent, after the plugins above changed it.
     settings.hmacSecret ? { name: 'upstream-signature', plugin: useUpstreamSignature(settings.hmacSecret) } : false,
   ];

@@ -24,7 +24,7 @@ let gateway: Gateway;
 const PER_VIEWER = 3;
 
 before(async () => {
-  gateway = await startGateway({ MAX_SUBSCRIPTIONS_PER_VIEWER: String(PER_VIEWER) });
+  gateway = await startGateway({ MAX_SUBSCRIPTIONS_PER_VIEWER: String(PER_VIEWER), SERVER_TIMING: 'true' });
   gateway.users.answer = (body) =>
     body.query.includes('_entities')
       ? { data: { _entities: (body.variables!.representations as unknown[]).map(() => ({ __typename: 'User', username: 'ann' })) } }
@@ -247,4 +247,28 @@ test('a subscription ends when its token expires, over WebSocket and SSE: one TO
   ws.close();
   control.close();
   await stream.close();
+});
+
+test("with SERVER_TIMING a query's response tells the gateway's own time apart from the subgraphs'", async () => {
+  const delay = 30;
+  const answer = gateway.users.answer;
+  gateway.users.answer = async (body) => {
+    await new Promise((r) => setTimeout(r, delay));
+    return answer(body);
+  };
+  try {
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token('1')}` },
+      body: JSON.stringify({ query: '{ me { username } }' }),
+    });
+    assert.equal(at(await response.json(), 'data', 'me', 'username'), 'ann');
+    const timing = response.headers.get('server-timing') ?? '';
+    const dur = (name: string) => Number(new RegExp(`${name};dur=([0-9.]+)`).exec(timing)?.[1]);
+    assert.ok(dur('subgraphs') >= delay - 1, timing);
+    assert.ok(dur('gateway') >= 0 && dur('gateway') < dur('total'), timing);
+    assert.ok(Math.abs(dur('total') - dur('gateway') - dur('subgraphs')) < 0.05, timing);
+  } finally {
+    gateway.users.answer = answer;
+  }
 });

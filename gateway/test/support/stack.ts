@@ -52,7 +52,7 @@ export async function startSubgraph(): Promise<MockSubgraph> {
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as GraphQLBody;
     subgraph.requests.push(body);
     response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify(subgraph.answer(body)));
+    response.end(JSON.stringify(await subgraph.answer(body)));
   });
   const sockets = new WebSocketServer({ server, path: '/graphql' });
   sockets.on('connection', (socket) => {

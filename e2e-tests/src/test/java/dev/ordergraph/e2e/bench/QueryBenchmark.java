@@ -48,9 +48,21 @@ class QueryBenchmark {
         LoadRun.Result gatewayAtTarget = null;
         LoadRun.Result directAtTarget = null;
         long failures = 0;
+        // The gateway's own time of each request (its Server-Timing: its latency less the subgraph calls on its
+        // critical path), with when it was taken, so that the warm-up's can be left out.
+        java.util.Queue<double[]> ownTimes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        double[] ownAtTarget = null;
         for (int rate : RATES) {
+            ownTimes.clear();
             LoadRun.Result viaGateway = LoadRun.atRate("gateway  orders(first:50) + user{username email}", rate, warmup, measure,
-                    () -> fifty(gateway.execute(THROUGH_GATEWAY)));
+                    () -> {
+                        GraphQlClient.Response response = gateway.execute(THROUGH_GATEWAY);
+                        ownTimes.add(new double[] {System.nanoTime(), response.timing("gateway"), response.timing("subgraphs")});
+                        return fifty(response);
+                    });
+            double[] own = ownTime(ownTimes, measure);
+            lines.add("gateway's own time at %d/s (Server-Timing, %d requests after the warm-up): p50 %.2f ms, p99 %.2f ms; subgraph calls on its critical path p50 %.2f ms, p99 %.2f ms"
+                    .formatted(rate, (int) own[4], own[0], own[1], own[2], own[3]));
             LoadRun.Result direct = LoadRun.atRate("orders-service orders(first:50) + user{id}", rate, warmup, measure,
                     () -> fifty(orders.execute(DIRECT)));
             lines.add(viaGateway.toString());
@@ -58,6 +70,7 @@ class QueryBenchmark {
             failures += viaGateway.failures() + direct.failures();
             if (gatewayAtTarget == null) {
                 gatewayAtTarget = viaGateway;
+                ownAtTarget = own;
                 directAtTarget = direct;
             }
         }
@@ -67,7 +80,22 @@ class QueryBenchmark {
         new Target("queries: orders(first: 50) with users at 50/s, gateway p50 / direct p50", 2, "x")
                 .report(gatewayAtTarget.p50Millis() / directAtTarget.p50Millis(), "gateway p50 %.1f ms, p99 %.1f ms; direct p50 %.1f ms, p99 %.1f ms"
                         .formatted(gatewayAtTarget.p50Millis(), gatewayAtTarget.p99Millis(), directAtTarget.p50Millis(), directAtTarget.p99Millis()));
+        new Target("queries: gateway's own time at 50/s, p50", 2, "ms").report(ownAtTarget[0], "p99 %.2f ms".formatted(ownAtTarget[1]));
+        new Target("queries: gateway's own time at 50/s, p99", 5, "ms").report(ownAtTarget[1], "subgraphs p99 %.2f ms".formatted(ownAtTarget[3]));
         assertThat(failures).as("failed requests").isZero();
+    }
+
+    /** p50 and p99 of the own times and of the subgraph times taken in the last {@code measure}, in ms, and their count. */
+    private static double[] ownTime(java.util.Queue<double[]> samples, Duration measure) {
+        double since = System.nanoTime() - measure.toNanos();
+        double[] own = samples.stream().filter(s -> s[0] >= since && !Double.isNaN(s[1])).mapToDouble(s -> s[1]).sorted().toArray();
+        double[] upstream = samples.stream().filter(s -> s[0] >= since && !Double.isNaN(s[2])).mapToDouble(s -> s[2]).sorted().toArray();
+        assertThat(own).as("Server-Timing on the gateway's answers").isNotEmpty();
+        return new double[] {quantile(own, 0.5), quantile(own, 0.99), quantile(upstream, 0.5), quantile(upstream, 0.99), own.length};
+    }
+
+    private static double quantile(double[] sorted, double p) {
+        return sorted[(int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
     }
 
     /**

@@ -98,7 +98,7 @@ public final class GraphQlClient {
         headers.forEach(request::header);
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
+            return new Response(response.statusCode(), response.body(), response.headers().firstValue("Server-Timing").orElse(null));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -107,8 +107,25 @@ public final class GraphQlClient {
         }
     }
 
-    /** An HTTP answer; {@link #json()} parses it as a GraphQL response. */
-    public record Response(int status, String body) {
+    /**
+     * An HTTP answer; {@link #json()} parses it as a GraphQL response. {@code serverTiming} is the gateway's
+     * {@code Server-Timing} header when it sends one (the tests' gateway runs with {@code SERVER_TIMING=true}).
+     */
+    public record Response(int status, String body, String serverTiming) {
+
+        public Response(int status, String body) {
+            this(status, body, null);
+        }
+
+        /** A {@code Server-Timing} metric's duration in ms ({@code gateway}, {@code subgraphs}, {@code total}), or NaN. */
+        public double timing(String metric) {
+            if (serverTiming == null) {
+                return Double.NaN;
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?:^|,\\s*)" + java.util.regex.Pattern.quote(metric) + ";dur=([0-9.]+)")
+                    .matcher(serverTiming);
+            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        }
 
         public JsonNode json() {
             return JSON.readTree(body);

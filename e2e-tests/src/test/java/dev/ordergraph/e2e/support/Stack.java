@@ -78,6 +78,7 @@ public final class Stack {
         env.put("ORDERS_URL", "http://127.0.0.1:" + ORDERS_PORT + "/graphql");
         env.put("AUTH_JWT_SECRET", JWT_SECRET);
         env.put("GATEWAY_HMAC_SECRET", HMAC_SECRET);
+        env.put("SERVER_TIMING", "true"); // the benchmarks read the gateway's own time from it
         env.putAll(settings);
         List<String> command = new java.util.ArrayList<>(List.of("node"));
         // For profiling a benchmark, e.g. -De2e.gatewayNodeOptions="--cpu-prof --cpu-prof-dir=/tmp/prof".
