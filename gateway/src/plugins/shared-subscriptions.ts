@@ -170,7 +170,7 @@ class SharedStream {
   private overlap?: ReturnType<typeof setTimeout>;
 
   constructor(source: AsyncIterator<Result>, ticket: Ticket, private readonly responseKey: string | null,
-              private readonly onClose: () => void, private readonly now: () => number = Date.now) {
+              private readonly onClose: () => void) {
     this.lane = { iterator: source, ticket, running: true, due: false, dropped: false };
     void this.run(this.lane);
     this.arm();
@@ -209,7 +209,7 @@ class SharedStream {
   /** Sets the hand-over for shortly before the lease's token expires. */
   private arm() {
     clearTimeout(this.timer);
-    const left = this.lane.ticket.expires - this.now();
+    const left = this.lane.ticket.expires - Date.now();
     if (!Number.isFinite(left)) {
       this.timer = undefined;
       return;
@@ -307,7 +307,7 @@ class SharedStream {
 
   private deliver(lane: Lane, value: Result) {
     if (lane !== this.lane) return;
-    if (saysTokenExpired(value) || this.now() >= lane.ticket.expires) {
+    if (saysTokenExpired(value) || Date.now() >= lane.ticket.expires) {
       // The lease ran out (the subgraph ends a subscription at its token's exp): a longer-lived consumer's
       // token takes over from the last cursor; the others are ending with their own tokens.
       if (this.next) this.promote(this.next);

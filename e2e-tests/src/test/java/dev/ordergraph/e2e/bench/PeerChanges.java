@@ -2,6 +2,7 @@ package dev.ordergraph.e2e.bench;
 
 import dev.ordergraph.e2e.support.GraphQlWsClient;
 import dev.ordergraph.e2e.support.PostGraphilePeer;
+import dev.ordergraph.e2e.support.TestData;
 import tools.jackson.databind.JsonNode;
 
 import java.sql.Connection;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -156,18 +156,7 @@ final class PeerChanges {
     }
 
     private static long user(String prefix) {
-        String name = prefix + "_" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-        try (Connection db = PostGraphilePeer.db();
-             PreparedStatement insert = db.prepareStatement("insert into users (username, email) values (?, ?) returning id")) {
-            insert.setString(1, name);
-            insert.setString(2, name + "@example.test");
-            try (ResultSet rs = insert.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestData.user(PostGraphilePeer::db, prefix);
     }
 
     private static List<Long> orders(long user, int count, String state) {

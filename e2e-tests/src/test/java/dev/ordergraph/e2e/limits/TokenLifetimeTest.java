@@ -88,10 +88,15 @@ class TokenLifetimeTest extends GatewayTest {
                 Thread.sleep(300); // the second one joins the first one's stream: orders-service still sees one
                 assertThat(stack.upstreamSubscriptions()).as("one upstream subscription for both").isLessThanOrEqualTo(upstream + 1);
                 List<String> inserted = new ArrayList<>();
+                List<String> afterExpiry = new ArrayList<>(); // inserted once the expiring token had expired
                 LocalDate day = LocalDate.of(2026, 11, 1);
-                Instant start = Instant.now();
                 while (Instant.now().isBefore(expiry.plusMillis(1500))) {
-                    inserted.add(TestData.globalId("Order", TestData.orders(owner, 1, day, "UNPAID").getFirst()));
+                    boolean expired = !Instant.now().isBefore(expiry);
+                    String id = TestData.globalId("Order", TestData.orders(owner, 1, day, "UNPAID").getFirst());
+                    inserted.add(id);
+                    if (expired) {
+                        afterExpiry.add(id);
+                    }
                     Thread.sleep(50);
                 }
                 assertThat(inserted).as("orders inserted before and after the expiry").hasSizeGreaterThan(40);
@@ -111,6 +116,11 @@ class TokenLifetimeTest extends GatewayTest {
                         .as(expired.toString()).isEqualTo("TOKEN_EXPIRED");
                 assertThat(messages.getLast().path("type").asString()).isEqualTo("complete");
                 assertThat(messages.size() - 2).as("only changes from before its expiry").isPositive().isLessThan(inserted.size());
+                List<String> heard = messages.subList(0, messages.size() - 2).stream()
+                        .map(m -> m.path("payload").path("data").path("orderChanges").path("order").path("id").asString()).toList();
+                assertThat(heard).as("the first changes, once each, in order").isEqualTo(inserted.subList(0, heard.size()));
+                assertThat(afterExpiry).as("orders inserted after the expiry").isNotEmpty();
+                assertThat(heard).as("none committed after its expiry").doesNotContainAnyElementsOf(afterExpiry);
             }
         }
     }

@@ -17,10 +17,20 @@ public final class TestData {
     private TestData() {
     }
 
+    /** Opens a connection to a database with a {@code users (username, email)} table. */
+    public interface UsersDatabase {
+        Connection connect() throws SQLException;
+    }
+
     /** Inserts a user with a unique username and returns its database id. */
     public static long user(String prefix) {
+        return user(Stack::usersDb, prefix);
+    }
+
+    /** Inserts a user with a unique username into {@code database}'s users (the test stack's, or a peer's) and returns its id. */
+    public static long user(UsersDatabase database, String prefix) {
         String name = prefix + "_" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-        try (Connection db = Stack.usersDb();
+        try (Connection db = database.connect();
              PreparedStatement insert = db.prepareStatement("insert into users (username, email) values (?, ?) returning id")) {
             insert.setString(1, name);
             insert.setString(2, name + "@example.test");
