@@ -22,10 +22,38 @@ test('a result lives for the TTL after it arrived, then is loaded again', async 
   let version = 0;
   const load = () => `v${++version}`;
   assert.equal(await cache.get('k', load), 'v1');
-  now = 999;
+  now = 499;
   assert.equal(await cache.get('k', load), 'v1');
   now = 1000;
   assert.equal(await cache.get('k', load), 'v2');
+});
+
+test('an entry read in the second half of its life is refreshed in the background, so a key in use is never missed', async () => {
+  let now = 0;
+  const cache = new SingleFlightCache<string>(1000, 10, (v) => v !== 'refused', () => now);
+  let version = 0;
+  let next: string | undefined;
+  const load = () => next ?? `v${++version}`;
+  assert.equal(await cache.get('k', load), 'v1');
+  now = 400;
+  assert.equal(await cache.get('k', load), 'v1', 'first half: served, not loaded');
+  assert.equal(version, 1);
+  now = 600;
+  assert.equal(await cache.get('k', load), 'v1', 'second half: still served at once, refreshed behind');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(version, 2);
+  now = 1_050; // past the first result's life: the refreshed one, which arrived at 600, is served
+  assert.equal(await cache.get('k', load), 'v2');
+  assert.equal(version, 2);
+  next = 'refused'; // a refused refresh leaves the entry to expire (at 1,600), then the next read loads again
+  now = 1_200;
+  assert.equal(await cache.get('k', load), 'v2');
+  await new Promise((resolve) => setImmediate(resolve));
+  now = 1_300;
+  assert.equal(await cache.get('k', load), 'v2');
+  next = undefined;
+  now = 1_600;
+  assert.equal(await cache.get('k', load), 'v3');
 });
 
 test("a scope never reads another scope's entry for the same fetch, and each caller gets its own copy", async () => {

@@ -9,9 +9,12 @@ export const SUBSCRIPTION_CONTEXT = Symbol('subscription');
 /**
  * A bounded cache of promises with single flight: concurrent misses of one key share one load, and
  * a result stays for `ttlMs` after it arrived. Failed loads, and results `keep` refuses, are not kept.
+ * Refresh ahead: an entry read in the second half of its life is loaded again in the background, and
+ * the new result replaces it when it arrives, so a key in steady use is never missed (and never waits
+ * on a load) while what is served is still at most `ttlMs` old.
  */
 export class SingleFlightCache<T> {
-  private readonly entries = new Map<string, { value: Promise<T>; expires: number }>();
+  private readonly entries = new Map<string, { value: Promise<T>; expires: number; refreshing: boolean }>();
 
   constructor(
     private readonly ttlMs: number,
@@ -26,9 +29,13 @@ export class SingleFlightCache<T> {
 
   get(key: string, load: () => Promise<T> | T): Promise<T> {
     const found = this.entries.get(key);
-    if (found && found.expires > this.now()) return found.value;
+    const now = this.now();
+    if (found && found.expires > now) {
+      if (found.expires - now <= this.ttlMs / 2 && !found.refreshing) this.refresh(key, found, load);
+      return found.value;
+    }
     if (found) this.entries.delete(key);
-    const entry = { value: Promise.resolve().then(load), expires: Number.POSITIVE_INFINITY };
+    const entry = { value: Promise.resolve().then(load), expires: Number.POSITIVE_INFINITY, refreshing: false };
     this.entries.set(key, entry);
     this.evict();
     entry.value.then(
@@ -42,6 +49,22 @@ export class SingleFlightCache<T> {
       },
     );
     return entry.value;
+  }
+
+  /** Loads `entry` again; a kept result replaces it (as the newest entry), anything else leaves it to expire. */
+  private refresh(key: string, entry: { refreshing: boolean }, load: () => Promise<T> | T) {
+    entry.refreshing = true;
+    Promise.resolve()
+      .then(load)
+      .then(
+        (value) => {
+          if (this.entries.get(key) !== entry) return;
+          if (!this.keep(value)) return;
+          this.entries.delete(key);
+          this.entries.set(key, { value: Promise.resolve(value), expires: this.now() + this.ttlMs, refreshing: false });
+        },
+        () => {}, // the entry stays until it expires; the next read after that loads again
+      );
   }
 
   /** Drops expired entries, then the oldest, until the bound holds (in-flight loads count too). */
@@ -85,7 +108,8 @@ function cacheable(result: unknown): boolean {
  * per subscriber (a fresh DataLoader per event), so a 10,000-row UPDATE is 10,000 calls and one change
  * to 1,000 viewers is 1,000. Here the same fetch, in the same scope (staff, or one user: what the
  * users subgraph decides visibility by), is made once and its result kept for at most `ttlMs` (<= 1 s):
- * a changed username shows within that time. A scope never reads another scope's entries, so no one
+ * a changed username shows within that time. A fetch in steady use is refreshed ahead, so its events do
+ * not wait on users-service once a second. A scope never reads another scope's entries, so no one
  * receives an email fetched for staff or another user. Queries and mutations are not cached.
  */
 export const useEntityCache = (options: { subgraphs: string[]; ttlMs: number; maxEntries: number }): GatewayPlugin<{ [SUBSCRIPTION_CONTEXT]?: true }> => {
