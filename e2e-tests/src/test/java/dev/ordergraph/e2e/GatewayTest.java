@@ -3,6 +3,7 @@ package dev.ordergraph.e2e;
 import dev.ordergraph.e2e.support.GraphQlClient;
 import dev.ordergraph.e2e.support.StackLocks;
 import dev.ordergraph.e2e.support.Stack;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
@@ -14,6 +15,12 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 public abstract class GatewayTest {
 
     protected final Stack stack = Stack.get();
+
+    /** Before a subclass's {@code @BeforeAll} writes its data: starting the stack recreates the databases. */
+    @BeforeAll
+    static void startTheStack() {
+        Stack.get();
+    }
 
     protected GraphQlClient gateway(String token) {
         return new GraphQlClient(stack.gatewayUrl(), token);

@@ -2,20 +2,27 @@ package dev.ordergraph.e2e;
 
 import dev.ordergraph.e2e.support.GraphQlClient;
 import dev.ordergraph.e2e.support.GraphQlClient.Response;
+import dev.ordergraph.e2e.support.Stack;
 import dev.ordergraph.e2e.support.TestData;
 import dev.ordergraph.e2e.support.Tokens;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The statements each service prepares for one page of orders with their users, read from the
- * services' {@code db.statements.prepared} metric, must not grow with the page size.
+ * The statements each service runs for one page of orders with their users must not grow with the page
+ * size: orders-service's from its {@code db.statements.prepared} metric (Hibernate's), users-service's from
+ * PostgreSQL's pg_stat_statements on its database, since its entity loader reads with plain JDBC, which the
+ * metric does not see (and nothing else uses that database meanwhile).
  */
 class NoNPlusOneTest extends GatewayTest {
 
@@ -30,7 +37,7 @@ class NoNPlusOneTest extends GatewayTest {
     }
 
     @Test
-    void statementsPerRequestDoNotGrowWithThePageSizeInEitherService() {
+    void statementsPerRequestDoNotGrowWithThePageSizeInEitherService() throws SQLException {
         GraphQlClient client = gateway(Tokens.staff(staff));
         client.operation("ordersWithUsers", Map.of("first", 1)); // warm both services
 
@@ -38,17 +45,37 @@ class NoNPlusOneTest extends GatewayTest {
         long[] large = statementsFor(client, 40);
 
         assertThat(large[0]).as("orders-service statements for 40 vs 5 orders").isEqualTo(small[0]).isLessThanOrEqualTo(1);
-        assertThat(large[1]).as("users-service statements for 40 vs 5 users").isEqualTo(small[1]).isLessThanOrEqualTo(1);
+        assertThat(large[1]).as("users-service statements for 40 vs 5 users").isEqualTo(small[1]).isEqualTo(1);
     }
 
-    private long[] statementsFor(GraphQlClient client, int first) {
+    private long[] statementsFor(GraphQlClient client, int first) throws SQLException {
+        try (Connection usersDb = Stack.usersDb()) { // one connection: opening one runs statements too
+            return statementsFor(client, first, usersDb);
+        }
+    }
+
+    private long[] statementsFor(GraphQlClient client, int first, Connection usersDb) throws SQLException {
         long ordersBefore = stack.sqlStatements(stack.ordersUrl());
-        long usersBefore = stack.sqlStatements(stack.usersUrl());
+        long usersBefore = statementsRun(usersDb);
         Response response = client.operation("ordersWithUsers", Map.of("first", first));
         assertThat(response.errors().isMissingNode()).as(response.toString()).isTrue();
         JsonNode edges = response.data().path("orders").path("edges");
         assertThat(edges.size()).isEqualTo(first);
         edges.forEach(edge -> assertThat(edge.path("node").path("user").path("username").asString()).startsWith("nplus1"));
-        return new long[]{stack.sqlStatements(stack.ordersUrl()) - ordersBefore, stack.sqlStatements(stack.usersUrl()) - usersBefore};
+        return new long[]{stack.sqlStatements(stack.ordersUrl()) - ordersBefore, statementsRun(usersDb) - usersBefore};
+    }
+
+    /** Statements run on {@code db}'s database so far, but the pool's liveness check and this count's own. */
+    private static long statementsRun(Connection db) throws SQLException {
+        try (Statement sql = db.createStatement()) {
+            sql.execute("create extension if not exists pg_stat_statements");
+            try (ResultSet rs = sql.executeQuery("""
+                    select coalesce(sum(calls), 0) from pg_stat_statements s join pg_database d on d.oid = s.dbid
+                    where d.datname = current_database() and query not ilike '%pg_stat_statements%'
+                      and query <> 'SELECT $1'""")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 }
