@@ -3,6 +3,7 @@ package dev.ordergraph.e2e;
 import dev.ordergraph.e2e.support.GraphQlClient;
 import dev.ordergraph.e2e.support.GraphQlClient.Response;
 import dev.ordergraph.e2e.support.Stack;
+import dev.ordergraph.e2e.support.StatementsRun;
 import dev.ordergraph.e2e.support.TestData;
 import dev.ordergraph.e2e.support.Tokens;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,9 +11,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.Map;
 
@@ -56,26 +55,12 @@ class NoNPlusOneTest extends GatewayTest {
 
     private long[] statementsFor(GraphQlClient client, int first, Connection usersDb) throws SQLException {
         long ordersBefore = stack.sqlStatements(stack.ordersUrl());
-        long usersBefore = statementsRun(usersDb);
+        long usersBefore = StatementsRun.on(usersDb);
         Response response = client.operation("ordersWithUsers", Map.of("first", first));
         assertThat(response.errors().isMissingNode()).as(response.toString()).isTrue();
         JsonNode edges = response.data().path("orders").path("edges");
         assertThat(edges.size()).isEqualTo(first);
         edges.forEach(edge -> assertThat(edge.path("node").path("user").path("username").asString()).startsWith("nplus1"));
-        return new long[]{stack.sqlStatements(stack.ordersUrl()) - ordersBefore, statementsRun(usersDb) - usersBefore};
-    }
-
-    /** Statements run on {@code db}'s database so far, but the pool's liveness check and this count's own. */
-    private static long statementsRun(Connection db) throws SQLException {
-        try (Statement sql = db.createStatement()) {
-            sql.execute("create extension if not exists pg_stat_statements");
-            try (ResultSet rs = sql.executeQuery("""
-                    select coalesce(sum(calls), 0) from pg_stat_statements s join pg_database d on d.oid = s.dbid
-                    where d.datname = current_database() and query not ilike '%pg_stat_statements%'
-                      and query <> 'SELECT $1'""")) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return new long[]{stack.sqlStatements(stack.ordersUrl()) - ordersBefore, StatementsRun.on(usersDb) - usersBefore};
     }
 }

@@ -80,7 +80,8 @@ public final class Stack {
         env.put("GATEWAY_HMAC_SECRET", HMAC_SECRET);
         env.put("SERVER_TIMING", "true"); // the benchmarks read the gateway's own time from it
         env.putAll(settings);
-        List<String> command = new java.util.ArrayList<>(List.of("node"));
+        // As npm start and the image run it (gateway/package.json, gateway/Dockerfile).
+        List<String> command = new java.util.ArrayList<>(List.of("node", "--max-semi-space-size=64"));
         // For profiling a benchmark, e.g. -De2e.gatewayNodeOptions="--cpu-prof --cpu-prof-dir=/tmp/prof".
         String nodeOptions = System.getProperty("e2e.gatewayNodeOptions", "");
         if (!nodeOptions.isBlank()) {
