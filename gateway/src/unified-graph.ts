@@ -1,32 +1,60 @@
 import type { UnifiedGraphHandler } from '@graphql-hive/gateway';
 import { unifiedGraphHandler as hiveRouterHandler } from '@graphql-hive/router-runtime';
 import { handleFederationSupergraph } from '@graphql-mesh/fusion-runtime';
-import { createDefaultExecutor } from '@graphql-tools/delegate';
-import { getOperationAST } from 'graphql';
+import type { ExecutionResult } from 'graphql';
+import { isAsyncIterable, passOn } from './iterators.ts';
 
 /**
- * How the gateway executes operations on the supergraph.
+ * How the gateway executes operations on the supergraph: every operation through Hive Router's query
+ * planner and plan executor (`@graphql-hive/router-runtime`).
  *
- * Queries and mutations go through Hive Router's query planner and plan executor: a page of 50 orders
- * with their users took p50 21-25 ms instead of 28-29 ms through the default, stitching-based delegation
- * (docs/benchmarks.md), and its plans send consecutive mutation fields of one subgraph as ONE request,
- * which the subgraph runs in one transaction (atomic requests, API.md).
+ * - Queries: a page of 50 orders with their users took p50 21-25 ms instead of 28-29 ms through the
+ *   default, stitching-based delegation (docs/benchmarks.md).
+ * - Mutations: its plans send consecutive mutation fields of one subgraph as ONE request, which the
+ *   subgraph runs in one transaction (atomic requests, API.md).
+ * - Subscriptions: each event's entity fetches are merged by the plan, not by stitching's per-object
+ *   merge, which was most of the gateway's time in a bulk change (docs/benchmarks.md).
  *
- * Subscriptions keep the default delegation. Hive Router's executor (router-runtime 1.4.23) runs a whole
- * subscription in one execution context whose error list is never cleared: once an event's user fields
- * fail, every later event repeats that error (seen with users-service stopped and started again). The
- * subscription plugins (shared streams, batches, the entity cache) are tested on this path.
+ * The delegation's unified graph is kept (what the plugins and introspection see, as before).
  */
 export const unifiedGraphHandler: UnifiedGraphHandler = async (opts) => {
   const delegation = await handleFederationSupergraph(opts);
   const { executor: plan } = await hiveRouterHandler(opts); // loads the planner with the supergraph
   if (!plan) throw new Error('Hive Router gave no executor');
-  const subscribe = createDefaultExecutor(delegation.unifiedGraph);
   return {
     ...delegation,
     executor(request) {
-      const operation = getOperationAST(request.document, request.operationName);
-      return operation?.operation === 'subscription' ? subscribe(request) : plan(request);
+      const result = plan(request);
+      return isPromiseLike(result) ? result.then(ownErrorsPerEvent) : ownErrorsPerEvent(result);
     },
   };
 };
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
+}
+
+/**
+ * A subscription's events, each with only its own errors.
+ *
+ * Hive Router's executor (router-runtime 1.4.23, `executeQueryPlan`) runs a whole subscription in one
+ * execution context, and every event's result hands on that context's `errors` array itself, which is
+ * never cleared: once one event's user fields failed (users-service stopped for a moment), every later
+ * event repeated the error. Each event here gets a copy, and the shared array is emptied before the next
+ * event is pulled (events are pulled one at a time, so nothing of the next one is in it yet). To report
+ * upstream (graphql-hive/gateway): the errors should be per event, as `data` already is.
+ * Queries and mutations (one result) pass as they are.
+ */
+export function ownErrorsPerEvent<T>(result: T): T {
+  if (!isAsyncIterable(result)) return result;
+  return passOn(result as AsyncIterable<ExecutionResult>, {
+    async next(pull) {
+      const event = await pull();
+      if (event.done || !event.value.errors?.length) return event;
+      const shared = event.value.errors as ExecutionResult['errors'] & unknown[];
+      const errors = [...shared];
+      shared.length = 0;
+      return { done: false, value: { ...event.value, errors } };
+    },
+  }) as T;
+}

@@ -36,8 +36,9 @@ const CHANGE = (id: number) => ({
   action: 'UPDATED',
   order: { __typename: 'Order', id: Buffer.from(`Order:${id}`).toString('base64'), user: { __typename: 'User', id: 'VXNlcjox' } },
 });
-// With the cursor a shared stream asks for under its own key (resumable-subscription.ts), as orders-service answers.
-const BATCH = (...ids: number[]) => ({ data: { orderChangeBatches: { _resumeCursor: `c${ids.at(-1)}`, changes: ids.map(CHANGE) } } });
+// A batch as orders-service answers the gateway's `orderChanges: orderChangeBatches(...)` (batched-change-stream.ts):
+// under the response key, with the cursor a shared stream asks for under its own key (resumable-subscription.ts).
+const BATCH = (...ids: number[]) => ({ data: { orderChanges: { _resumeCursor: `c${ids.at(-1)}`, changes: ids.map(CHANGE) } } });
 const SUBSCRIPTION = 'subscription { orderChanges { action order { id user { username } } } }';
 
 /** Canonical JSON as a verifier writes it (json-stable-stringify): keys sorted at every level, no spaces. */
@@ -81,7 +82,8 @@ test('every request to a subgraph is signed over the query and variables the sub
   const upstream = gateway.orders.subscriptions.at(-1)!;
   // The gateway sets the batch size (batched-change-stream.ts): a full batch for this cheap selection.
   // A shared stream can be reopened just after its last change (shared-subscriptions.ts): from now on here.
-  assert.deepEqual(upstream.payload.variables, { filter: { state: 'PAID' }, maxChanges: 1000, _resumeAfter: null });
+  assert.match(upstream.payload.query, /orderChanges: orderChangeBatches\(after: \$_resumeAfter, filter: \$f, maxChanges: 1000\)/);
+  assert.deepEqual(upstream.payload.variables, { f: { state: 'PAID' }, _resumeAfter: null });
   assert.equal(upstream.payload.extensions?.authorization, `Bearer ${viewer}`);
   assert.ok(verify(upstream.payload), JSON.stringify(upstream.payload));
 
@@ -247,6 +249,26 @@ test('a subscription ends when its token expires, over WebSocket and SSE: one TO
   ws.close();
   control.close();
   await stream.close();
+});
+
+test("a subscription event whose user fields failed does not pass its error on to the next event", async () => {
+  const viewer = token('24');
+  const subscriptions = gateway.orders.subscriptions.length;
+  const ws = await wsClient(gateway, viewer);
+  ws.subscribe('flaky', { query: SUBSCRIPTION });
+  assert.ok(await until(() => gateway.orders.subscriptions.length > subscriptions));
+  const upstream = gateway.orders.subscriptions.at(-1)!;
+  const answer = gateway.users.answer;
+  gateway.users.answer = () => ({ data: { _entities: [null] }, errors: [{ message: 'users-service is down', path: ['_entities', 0] }] });
+  upstream.next(BATCH(7));
+  const failed = await ws.waitFor((m) => m.id === 'flaky' && m.type === 'next');
+  assert.ok((failed?.payload?.errors as unknown[] | undefined)?.length, JSON.stringify(failed));
+  gateway.users.answer = answer; // users-service is back
+  upstream.next(BATCH(8));
+  const next = await ws.waitFor((m) => m.id === 'flaky' && m.type === 'next' && m !== failed);
+  assert.equal(at(next, 'payload', 'data', 'orderChanges', 'order', 'user', 'username'), 'ann');
+  assert.equal(next?.payload?.errors, undefined, JSON.stringify(next));
+  ws.close();
 });
 
 test("with SERVER_TIMING a query's response tells the gateway's own time apart from the subgraphs'", async () => {

@@ -1,0 +1,34 @@
+// Subscriptions through Hive Router's executor: each event carries only its own errors.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ExecutionResult } from 'graphql';
+import { GraphQLError } from 'graphql';
+import { ownErrorsPerEvent } from '../src/unified-graph.ts';
+
+/** Events as router-runtime 1.4.23 hands them: every result refers to one errors array, which it only appends to. */
+async function* routerEvents(failing: boolean[]): AsyncGenerator<ExecutionResult> {
+  const errors: GraphQLError[] = [];
+  for (const [i, fails] of failing.entries()) {
+    if (fails) errors.push(new GraphQLError(`event ${i} failed`));
+    const result: { data: unknown; errors?: GraphQLError[] } = { data: { event: i } };
+    if (errors.length > 0) result.errors = errors;
+    yield result as ExecutionResult;
+  }
+}
+
+test("an event's errors are its own: a failure is not repeated in the events after it", async () => {
+  const events: ExecutionResult[] = [];
+  for await (const event of ownErrorsPerEvent(routerEvents([false, true, false, true, true]))) events.push(event);
+  assert.deepEqual(events.map((e) => e.data), [0, 1, 2, 3, 4].map((event) => ({ event })));
+  assert.deepEqual(events.map((e) => e.errors?.map((error) => error.message)), [
+    undefined, ['event 1 failed'], undefined, ['event 3 failed'], ['event 4 failed'],
+  ]);
+});
+
+test('one result (a query or a mutation) passes as it is', () => {
+  const errors = [new GraphQLError('refused')];
+  const result = { data: null, errors };
+  assert.equal(ownErrorsPerEvent(result), result);
+  assert.equal(result.errors, errors);
+  assert.equal(errors.length, 1);
+});
