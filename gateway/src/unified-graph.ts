@@ -1,7 +1,7 @@
 import type { UnifiedGraphHandler } from '@graphql-hive/gateway';
 import { unifiedGraphHandler as hiveRouterHandler } from '@graphql-hive/router-runtime';
 import { handleFederationSupergraph } from '@graphql-mesh/fusion-runtime';
-import type { ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, passOn } from './iterators.ts';
 
 /**
@@ -35,6 +35,18 @@ function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
 }
 
 /**
+ * `error` as a GraphQLError. The executor hands on a subgraph's errors as the plain objects the subgraph
+ * sent (message, path, extensions): Yoga would mask those as "Unexpected error." and lose their codes
+ * (CURSOR_EXPIRED, UNAUTHENTICATED), which clients act on. Their locations point into the subgraph's
+ * document, not the client's, so they are left out.
+ */
+function asGraphQLError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  const { message, path, extensions } = error as { message?: unknown; path?: ReadonlyArray<string | number>; extensions?: Record<string, unknown> };
+  return new GraphQLError(typeof message === 'string' ? message : 'Subgraph error', { path, extensions });
+}
+
+/**
  * A subscription's events, each with only its own errors.
  *
  * Hive Router's executor (router-runtime 1.4.23, `executeQueryPlan`) runs a whole subscription in one
@@ -42,7 +54,7 @@ function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
  * never cleared: once one event's user fields failed (users-service stopped for a moment), every later
  * event repeated the error. Each event here gets a copy, and the shared array is emptied before the next
  * event is pulled (events are pulled one at a time, so nothing of the next one is in it yet). To report
- * upstream (graphql-hive/gateway): the errors should be per event, as `data` already is.
+ * upstream (graphql-hive/gateway): the errors should be per event, as `data` already is, and GraphQLErrors.
  * Queries and mutations (one result) pass as they are.
  */
 export function ownErrorsPerEvent<T>(result: T): T {
@@ -52,7 +64,7 @@ export function ownErrorsPerEvent<T>(result: T): T {
       const event = await pull();
       if (event.done || !event.value.errors?.length) return event;
       const shared = event.value.errors as ExecutionResult['errors'] & unknown[];
-      const errors = [...shared];
+      const errors = shared.map(asGraphQLError);
       shared.length = 0;
       return { done: false, value: { ...event.value, errors } };
     },

@@ -25,6 +25,21 @@ test("an event's errors are its own: a failure is not repeated in the events aft
   ]);
 });
 
+test("a subgraph's error, handed on as a plain object, keeps its message, path and code as a GraphQLError", async () => {
+  async function* refused(): AsyncGenerator<ExecutionResult> {
+    const plain = { message: 'Sign in: this needs a valid bearer token.', path: ['orderChanges'], extensions: { code: 'UNAUTHENTICATED' } };
+    yield { errors: [plain] } as unknown as ExecutionResult;
+  }
+  const events: ExecutionResult[] = [];
+  for await (const event of ownErrorsPerEvent(refused())) events.push(event);
+  const [event] = events;
+  const [error] = event.errors!;
+  assert.ok(error instanceof GraphQLError, 'Yoga masks anything else as "Unexpected error."');
+  assert.equal(error.message, 'Sign in: this needs a valid bearer token.');
+  assert.deepEqual(error.path, ['orderChanges']);
+  assert.equal(error.extensions.code, 'UNAUTHENTICATED');
+});
+
 test('one result (a query or a mutation) passes as it is', () => {
   const errors = [new GraphQLError('refused')];
   const result = { data: null, errors };
