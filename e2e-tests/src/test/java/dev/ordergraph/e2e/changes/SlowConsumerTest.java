@@ -41,6 +41,8 @@ class SlowConsumerTest extends ChangeTest {
     private static final String BATCHES_FAT = "subscription($filter: OrderFilter) { orderChangeBatches(filter: $filter) { cursor changes { action cursor "
             + FAT_ORDER + " } } }";
 
+    private static final String SLOW_CONSUMERS = "ordergraph.subscriptions.slow_consumers";
+
     @Test
     void aSubscriberThatStopsReadingIsCutOffWhileAFastOneKeepsEveryEvent() {
         cutOffWhileAFastOneKeepsEveryEvent(CHANGES_FAT);
@@ -62,6 +64,7 @@ class SlowConsumerTest extends ChangeTest {
             Sql.orders("insert into orders (date, state, user_id) select date '2026-12-01', 'UNPAID', " + owner
                     + " from generate_series(1, " + ROWS + ")");
             awaitBatches(fast, ROWS); // the inserts are through: what follows is the update alone
+            double cutOffBefore = Stack.metric(stack.ordersUrl(), SLOW_CONSUMERS);
             try (GraphQlWsClient slow = GraphQlWsClient.subscribeWithoutReading(stack.ordersUrl(), staff, slowSubscription, onlyOwner)) {
                 awaitSubscribed(2);
 
@@ -77,6 +80,8 @@ class SlowConsumerTest extends ChangeTest {
                 JsonNode last = slow.awaitEnd(Duration.ofSeconds(10), Duration.ofSeconds(10));
                 assertThat(last).as("the slow subscriber's last message").isNotNull();
                 assertThat(last.toString()).contains("SLOW_CONSUMER");
+                // The meter the operators' alert watches (ops/prometheus/alerts.yml) counted it, and only it.
+                assertThat(Stack.metric(stack.ordersUrl(), SLOW_CONSUMERS) - cutOffBefore).isEqualTo(1.0);
             }
         }
     }

@@ -233,7 +233,7 @@ public final class Stack {
     }
 
     /** The first measurement of the Micrometer meter {@code name} at the service behind {@code graphqlUrl}. */
-    private static double metric(URI graphqlUrl, String name) {
+    public static double metric(URI graphqlUrl, String name) {
         return new GraphQlClient(management(graphqlUrl).resolve("/actuator/metrics/" + name), null).get()
                 .json().path("measurements").get(0).path("value").asDouble();
     }

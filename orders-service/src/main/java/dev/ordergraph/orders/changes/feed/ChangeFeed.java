@@ -53,6 +53,7 @@ public class ChangeFeed implements SmartLifecycle {
     private final Counter duplicates;
     private final Timer commitToPublish;
     private final Timer commitToSend;
+    private final Counter slowConsumers;
     /** Hands changes to clients on virtual threads, so a client's blocking write never holds the feed. */
     private final Scheduler delivery = Schedulers.fromExecutorService(Executors.newVirtualThreadPerTaskExecutor(), "order-changes");
     /** Changes below this sequence are gone from the stored window (the source's thread only). */
@@ -71,6 +72,8 @@ public class ChangeFeed implements SmartLifecycle {
         this.commitToSend = Timer.builder("ordergraph.changes.send.lag")
                 .description("From commit to hand-over to a subscriber's transport (WebSocket or SSE), per subscriber; includes replays of after:")
                 .publishPercentiles(0.5, 0.99).register(registry);
+        this.slowConsumers = Counter.builder("ordergraph.subscriptions.slow_consumers")
+                .description("Subscriptions cut off as SLOW_CONSUMER: they fell too far behind the changes").register(registry);
         registry.gauge("ordergraph.subscriptions.active", subscribers, s -> s.values().stream().mapToInt(Set::size).sum());
     }
 
@@ -197,7 +200,7 @@ public class ChangeFeed implements SmartLifecycle {
             long newest = window.newest();
             long first = (after == null ? newest : replayStart(after)) + 1;
             FeedSubscriber<D> created = new FeedSubscriber<>(window, route, view, bounds, first, first <= newest,
-                    Math.min(properties.maxLag(), window.capacity()), commitToSend, waiting::add);
+                    Math.min(properties.maxLag(), window.capacity()), commitToSend, slowConsumers, waiting::add);
             subscribers.compute(route, (r, set) -> {
                 Set<FeedSubscriber<?>> indexed = set != null ? set : ConcurrentHashMap.newKeySet();
                 indexed.add(created);

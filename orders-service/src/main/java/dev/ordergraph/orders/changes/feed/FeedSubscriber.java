@@ -2,6 +2,7 @@ package dev.ordergraph.orders.changes.feed;
 
 import dev.ordergraph.platform.errors.ApiException;
 import dev.ordergraph.platform.errors.ErrorCode;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -60,6 +61,8 @@ final class FeedSubscriber<D> {
     /** Holding back a delivery until more of its transaction is captured: the feed's next batch resumes it. */
     private volatile boolean waiting;
     private final Consumer<FeedSubscriber<?>> onWaiting;
+    /** Counts the subscribers cut off as SLOW_CONSUMER (what an operator's alert watches). */
+    private final Counter cutOff;
 
     /** One message as read: its deliveries and, to time their hand-over, when each one's change committed. */
     private record Read<D>(List<D> deliveries, List<Instant> committedAt) {
@@ -72,13 +75,15 @@ final class FeedSubscriber<D> {
      * @param onWaiting      told when it holds a delivery back until the feed's next batch
      */
     FeedSubscriber(ChangeWindow window, Route route, SubscriberView<D> view, BatchBounds<D> bounds,
-                   long firstSequence, boolean replay, long maxLag, Timer sendLag, Consumer<FeedSubscriber<?>> onWaiting) {
+                   long firstSequence, boolean replay, long maxLag, Timer sendLag, Counter cutOff,
+                   Consumer<FeedSubscriber<?>> onWaiting) {
         this.window = window;
         this.route = route;
         this.view = view;
         this.bounds = bounds;
         this.maxLag = maxLag;
         this.sendLag = sendLag;
+        this.cutOff = cutOff;
         this.next = firstSequence;
         this.onWaiting = onWaiting;
         if (replay) {
@@ -285,6 +290,9 @@ final class FeedSubscriber<D> {
     }
 
     private void fail() {
+        if (!closed) {
+            cutOff.increment();
+        }
         failure = new ApiException(ErrorCode.SLOW_CONSUMER, "This subscription fell more than " + maxLag
                 + " changes behind and was closed; resume with the last cursor received, or read faster.");
         closed = true;
