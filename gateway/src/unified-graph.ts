@@ -47,14 +47,18 @@ function asGraphQLError(error: unknown): GraphQLError {
 }
 
 /**
- * A subscription's events, each with only its own errors.
+ * A subscription's events, each with only its own errors and data.
  *
  * Hive Router's executor (router-runtime 1.4.23, `executeQueryPlan`) runs a whole subscription in one
- * execution context, and every event's result hands on that context's `errors` array itself, which is
- * never cleared: once one event's user fields failed (users-service stopped for a moment), every later
- * event repeated the error. Each event here gets a copy, and the shared array is emptied before the next
- * event is pulled (events are pulled one at a time, so nothing of the next one is in it yet). To report
- * upstream (graphql-hive/gateway): the errors should be per event, as `data` already is, and GraphQLErrors.
+ * execution context, which it never resets between events:
+ * - every event's result hands on that context's `errors` array itself, which is never cleared: once one
+ *   event's user fields failed (users-service stopped for a moment), every later event repeated the
+ *   error. Each event here gets a copy, and the shared array is emptied before the next event is pulled
+ *   (events are pulled one at a time, so nothing of the next one is in it yet);
+ * - an event without data (the subgraph's stream ended with an error) leaves the previous event's data
+ *   in the context, and its result carries it again: a change delivered twice. Such an event passes
+ *   with its errors only.
+ * To report upstream (graphql-hive/gateway): errors and data should be per event, errors GraphQLErrors.
  * Queries and mutations (one result) pass as they are.
  */
 export function ownErrorsPerEvent<T>(result: T): T {
@@ -66,6 +70,13 @@ export function ownErrorsPerEvent<T>(result: T): T {
       const shared = event.value.errors as ExecutionResult['errors'] & unknown[];
       const errors = shared.map(asGraphQLError);
       shared.length = 0;
+      // An error on the root field (the subgraph's stream itself failed: SLOW_CONSUMER, the subgraph gone)
+      // means this event has no data of its own; what the context still holds is the previous event's,
+      // which the client would receive a second time.
+      if (errors.some((error) => error.path?.length === 1)) {
+        const { data: stale, ...withoutData } = event.value;
+        return { done: false, value: { ...withoutData, errors } };
+      }
       return { done: false, value: { ...event.value, errors } };
     },
   }) as T;

@@ -271,6 +271,26 @@ test("a subscription event whose user fields failed does not pass its error on t
   ws.close();
 });
 
+test("a subscription that its subgraph ends with an error gets that error alone, not the last change again", async () => {
+  const viewer = token('25');
+  const subscriptions = gateway.orders.subscriptions.length;
+  const ws = await wsClient(gateway, viewer);
+  ws.subscribe('cut', { query: SUBSCRIPTION });
+  assert.ok(await until(() => gateway.orders.subscriptions.length > subscriptions));
+  const upstream = gateway.orders.subscriptions.at(-1)!;
+  upstream.next(BATCH(9));
+  assert.ok(await ws.waitFor((m) => m.id === 'cut' && m.type === 'next'));
+  upstream.next({ errors: [{ message: 'This subscription fell behind.', extensions: { code: 'SLOW_CONSUMER' } }] });
+  upstream.complete();
+  assert.ok(await ws.waitFor((m) => m.id === 'cut' && m.type === 'complete'));
+  const events = ws.messages.filter((m) => m.id === 'cut' && m.type === 'next');
+  assert.equal(events.length, 2, JSON.stringify(events));
+  assert.equal(at(events[0], 'payload', 'data', 'orderChanges', 'order', 'id'), Buffer.from('Order:9').toString('base64'));
+  assert.deepEqual(codesOf(events[1].payload), ['SLOW_CONSUMER']);
+  assert.equal(at(events[1], 'payload', 'data', 'orderChanges', 'order', 'id'), undefined, 'the change is not delivered twice');
+  ws.close();
+});
+
 test("with SERVER_TIMING a query's response tells the gateway's own time apart from the subgraphs'", async () => {
   const delay = 30;
   const answer = gateway.users.answer;

@@ -40,6 +40,22 @@ test("a subgraph's error, handed on as a plain object, keeps its message, path a
   assert.equal(error.extensions.code, 'UNAUTHENTICATED');
 });
 
+test("an error on the root field drops the data the context still holds; an error deeper in keeps the event's data", async () => {
+  async function* events(): AsyncGenerator<ExecutionResult> {
+    const errors: unknown[] = [];
+    const data = { orderChanges: { order: { id: '1', user: null } } };
+    errors.push({ message: 'users-service is down', path: ['orderChanges', 'order', 'user'] });
+    yield { data, errors } as unknown as ExecutionResult;
+    errors.push({ message: 'fell behind', path: ['orderChanges'], extensions: { code: 'SLOW_CONSUMER' } });
+    yield { data, errors } as unknown as ExecutionResult; // the router projects the previous event's data again
+  }
+  const seen: ExecutionResult[] = [];
+  for await (const event of ownErrorsPerEvent(events())) seen.push(event);
+  assert.deepEqual(seen[0].data, { orderChanges: { order: { id: '1', user: null } } });
+  assert.equal(seen[1].data, undefined);
+  assert.deepEqual(seen[1].errors?.map((e) => e.extensions.code), ['SLOW_CONSUMER']);
+});
+
 test('one result (a query or a mutation) passes as it is', () => {
   const errors = [new GraphQLError('refused')];
   const result = { data: null, errors };
