@@ -8,6 +8,7 @@ import { clientAuthorization } from './src/auth.ts';
 import { corsFor } from './src/cors.ts';
 import { readSettings } from './src/environment.ts';
 import { pluginChain } from './src/plugin-chain.ts';
+import { setUpTracing } from './src/tracing.ts';
 import type { SharingStats } from './src/plugins/shared-subscriptions.ts';
 import { unifiedGraphHandler } from './src/unified-graph.ts';
 import { subscriptionsOverWebSocket } from './src/upstream-subscriptions.ts';
@@ -56,6 +57,10 @@ export const gatewayConfig = defineConfig({
   // unbounded label); the subgraphs keep per-operation timings with a cap. Serve /metrics to the
   // scraper only (internal network), not through the public load balancer.
   prometheus: { metrics: true, labels: { operationName: !settings.production } },
+
+  // OpenTelemetry traces (Hive Gateway's plugin: HTTP, parse/validate/execute, each subgraph call, with
+  // `traceparent` to the subgraphs), off unless OTEL_TRACES_EXPORTER is set: src/tracing.ts.
+  openTelemetry: await setUpTracing(process.env, settings.logLevel),
 
   logging: settings.logLevel,
 

@@ -3,6 +3,7 @@ import { unifiedGraphHandler as hiveRouterHandler } from '@graphql-hive/router-r
 import { handleFederationSupergraph } from '@graphql-mesh/fusion-runtime';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, passOn } from './iterators.ts';
+import { eventExecuted } from './tracing.ts';
 
 /**
  * How the gateway executes operations on the supergraph: every operation through Hive Router's query
@@ -25,7 +26,8 @@ export const unifiedGraphHandler: UnifiedGraphHandler = async (opts) => {
     ...delegation,
     executor(request) {
       const result = plan(request);
-      return isPromiseLike(result) ? result.then(ownErrorsPerEvent) : ownErrorsPerEvent(result);
+      const own = (r: typeof result extends PromiseLike<infer R> ? R : typeof result) => ownErrorsPerEvent(r, request.context);
+      return isPromiseLike(result) ? result.then(own) : own(result);
     },
   };
 };
@@ -59,13 +61,15 @@ function asGraphQLError(error: unknown): GraphQLError {
  *   in the context, and its result carries it again: a change delivered twice. Such an event passes
  *   with its errors only.
  * To report upstream (graphql-hive/gateway): errors and data should be per event, errors GraphQLErrors.
- * Queries and mutations (one result) pass as they are.
+ * Queries and mutations (one result) pass as they are. `subscription` (the operation's GraphQL context)
+ * ties each event to the span its arrival from the subgraph began.
  */
-export function ownErrorsPerEvent<T>(result: T): T {
+export function ownErrorsPerEvent<T>(result: T, subscription?: object): T {
   if (!isAsyncIterable(result)) return result;
   return passOn(result as AsyncIterable<ExecutionResult>, {
     async next(pull) {
       const event = await pull();
+      if (!event.done) eventExecuted(subscription, event.value); // traced: the event's span ends (tracing.ts)
       if (event.done || !event.value.errors?.length) return event;
       const shared = event.value.errors as ExecutionResult['errors'] & unknown[];
       const errors = shared.map(asGraphQLError);

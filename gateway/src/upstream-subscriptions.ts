@@ -4,6 +4,7 @@
 import type { ExecutionRequest } from '@graphql-tools/utils';
 import { GraphQLError, print, type ExecutionResult } from 'graphql';
 import { passOn } from './iterators.ts';
+import { eventArrived } from './tracing.ts';
 
 /** Where a failure is logged: the request's context, when it has Hive's logger. */
 type LoggingContext = { log?: { warn?: (details: object, message: string) => void } } | undefined;
@@ -66,7 +67,11 @@ export function failureResult(error: unknown, subgraphName: string, context?: Lo
 /** The subgraph's results, a failure turned into one last result (failureResult); see iterators.ts for return(). */
 export function guardedSubscription<T>(source: AsyncIterable<T>, subgraphName: string, context?: LoggingContext): AsyncIterableIterator<T | ExecutionResult> {
   return passOn<T, T | ExecutionResult>(source, {
-    next: (pull) => pull(),
+    async next(pull) {
+      const event = await pull();
+      if (!event.done) eventArrived(context, event.value); // traced: the event's span starts (tracing.ts)
+      return event;
+    },
     fail: (error) => failureResult(error, subgraphName, context),
   });
 }

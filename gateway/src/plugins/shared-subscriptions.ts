@@ -5,6 +5,8 @@ import { resumableDocument, resumeVariables, takeCursor } from '../resumable-sub
 import { TOKEN_EXPIRED } from './token-expiry.ts';
 import { isAsyncIterable } from '../iterators.ts';
 import { ORDERS_SUBSCRIPTIONS, changesIn } from '../orders-subscriptions.ts';
+import { consumerSpan, sameEvent } from '../tracing.ts';
+import type { Span } from '@opentelemetry/api';
 
 type Result = ExecutionResult;
 
@@ -26,6 +28,9 @@ class Consumer implements AsyncIterableIterator<Result> {
   private ended = false;
   private finished = false;
   private failure: unknown;
+  /** Traced: each queued result's span, and the one its client took last, which ends when it asks again. */
+  private spans = new Map<Result, Span>();
+  private taken?: Span;
 
   /**
    * @param leave called when it stops taking results (returned by its client, or cut off)
@@ -37,9 +42,12 @@ class Consumer implements AsyncIterableIterator<Result> {
   push(result: Result) {
     if (this.ended) return;
     const weight = changesIn(result);
+    const span = consumerSpan(result);
+    if (span) this.spans.set(result, span);
     if (this.waiting) {
       const { resolve } = this.waiting;
       this.waiting = undefined;
+      this.take(result);
       resolve({ value: result, done: false });
     } else if (this.queued + weight <= this.maxQueued) {
       this.queued += weight;
@@ -63,9 +71,11 @@ class Consumer implements AsyncIterableIterator<Result> {
   }
 
   next(): Promise<IteratorResult<Result>> {
+    this.take(undefined); // asking again: the result taken before has gone out
     if (this.queue.length > 0) {
       const value = this.queue.shift()!;
       this.queued = Math.max(0, this.queued - changesIn(value));
+      this.take(value);
       return Promise.resolve({ value, done: false });
     }
     if (this.ended) {
@@ -78,12 +88,24 @@ class Consumer implements AsyncIterableIterator<Result> {
   }
 
   return(): Promise<IteratorResult<Result>> {
+    this.take(undefined);
+    for (const span of this.spans.values()) span.end();
+    this.spans.clear();
     this.queue = [];
     this.queued = 0;
     this.end();
     this.leave(this);
     this.markFinished();
     return Promise.resolve({ value: undefined, done: true });
+  }
+
+  /** `result` is its client's now: its span (if traced) ends when the client asks for the next one. */
+  private take(result: Result | undefined) {
+    this.taken?.end();
+    this.taken = undefined;
+    if (result === undefined || this.spans.size === 0) return;
+    this.taken = this.spans.get(result);
+    this.spans.delete(result);
   }
 
   private markFinished() {
@@ -317,6 +339,7 @@ class SharedStream {
     }
     const { cursor, result } = this.responseKey ? takeCursor(value, this.responseKey) : { cursor: null, result: value };
     if (cursor !== null) this.lastCursor = cursor;
+    if (result !== value) sameEvent(value, result);
     this.push(result);
     if (this.next?.buffer && cursor !== null) {
       // The old lease still carried a change: the next one opens again just after it, so that change

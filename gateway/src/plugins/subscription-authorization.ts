@@ -3,6 +3,7 @@ import type { Executor } from '@graphql-tools/utils';
 import { getOperationAST } from 'graphql';
 import { clientAuthorization } from '../auth.ts';
 import { isAsyncIterable } from '../iterators.ts';
+import { withTraceparent } from '../tracing.ts';
 import { failureResult, guardedSubscription, oversizedSubscription, upstreamLane } from '../upstream-subscriptions.ts';
 
 /** What this plugin puts on the context: read below, and by the transport's `connectionParams` template. */
@@ -44,7 +45,8 @@ export const useSubscriptionAuthorization = (upstreamConnections: number): Gatew
     if (operationType !== 'subscription') return;
     const { headers: _dropped, ...extensions } = executionRequest.extensions ?? {};
     const authorization = executionRequest.context?.forwardedAuthorization;
-    executionRequest.extensions = authorization ? { ...extensions, authorization } : extensions;
+    // Traced, the subscription's trace context goes with it too, as each event's comes back (tracing.ts).
+    executionRequest.extensions = withTraceparent(authorization ? { ...extensions, authorization } : extensions);
     const guarded = async (request: Parameters<Executor>[0]) => {
       const tooLarge = oversizedSubscription(request);
       if (tooLarge) return tooLarge;

@@ -331,11 +331,6 @@ public final class ScaledStack implements AutoCloseable {
     }
 
     private static void admin(String statement) {
-        try (Connection admin = DriverManager.getConnection("jdbc:postgresql://" + Stack.PGHOST + ":" + Stack.PGPORT + "/postgres", Stack.PGUSER, Stack.PGPASSWORD);
-             Statement sql = admin.createStatement()) {
-            sql.execute(statement);
-        } catch (SQLException e) {
-            throw new IllegalStateException(statement, e);
-        }
+        Stack.admin(statement);
     }
 }

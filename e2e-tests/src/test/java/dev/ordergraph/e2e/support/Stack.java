@@ -451,6 +451,15 @@ public final class Stack {
         return env;
     }
 
+    /** Runs {@code statement} on the server's {@code postgres} database (creates or drops a test database). */
+    public static void admin(String statement) {
+        try (Connection admin = connect("postgres"); Statement sql = admin.createStatement()) {
+            sql.execute(statement);
+        } catch (SQLException e) {
+            throw new IllegalStateException(statement, e);
+        }
+    }
+
     private static Connection connect(String db) throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://" + PGHOST + ":" + PGPORT + "/" + db, PGUSER, PGPASSWORD);
     }

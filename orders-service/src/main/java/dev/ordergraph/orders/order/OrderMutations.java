@@ -14,6 +14,7 @@ import dev.ordergraph.orders.generated.types.Order;
 import dev.ordergraph.orders.generated.types.UpdateOrderInput;
 import dev.ordergraph.orders.generated.types.UpdateOrderPayload;
 import dev.ordergraph.orders.origin.OriginMark;
+import dev.ordergraph.platform.tracing.TraceParent;
 import dev.ordergraph.orders.user.UserDirectory;
 import dev.ordergraph.platform.errors.ApiException;
 import dev.ordergraph.platform.mutation.FieldProblem;
@@ -57,7 +58,7 @@ public class OrderMutations {
     public CreateOrderPayload createOrder(@InputArgument CreateOrderInput input, DgsDataFetchingEnvironment env) {
         MutationResult<OrderRow> result = mutations.run(env, List.of(), jdbc -> {
             Viewer viewer = Viewer.required(env);
-            new OriginMark(viewer.userId(), input.getClientMutationId()).write(jdbc); // before its writes: see OriginMark
+            new OriginMark(viewer.userId(), input.getClientMutationId(), TraceParent.current()).write(jdbc); // before its writes: see OriginMark
             InputProblems problems = new InputProblems();
             Long userId = problems.globalId(USER_ID, input.getUserId(), USER);
             new OrderDate(input.getDate()).checkInto(problems, validator).throwIfAny();
@@ -82,7 +83,7 @@ public class OrderMutations {
         Map<String, Object> raw = env.getArgument("input");
         MutationResult<OrderRow> result = mutations.run(env, List.of(), jdbc -> {
             Viewer viewer = Viewer.required(env);
-            new OriginMark(viewer.userId(), input.getClientMutationId()).write(jdbc); // before its writes: see OriginMark
+            new OriginMark(viewer.userId(), input.getClientMutationId(), TraceParent.current()).write(jdbc); // before its writes: see OriginMark
             InputProblems problems = new InputProblems();
             Long id = problems.globalId("id", input.getId(), ORDER);
             Long userId = problems.globalId(USER_ID, input.getUserId(), USER);
@@ -111,7 +112,7 @@ public class OrderMutations {
     public DeleteOrderPayload deleteOrder(@InputArgument DeleteOrderInput input, DgsDataFetchingEnvironment env) {
         MutationResult<OrderRow> result = mutations.run(env, List.of(), jdbc -> {
             Viewer viewer = Viewer.required(env);
-            new OriginMark(viewer.userId(), input.getClientMutationId()).write(jdbc); // before its writes: see OriginMark
+            new OriginMark(viewer.userId(), input.getClientMutationId(), TraceParent.current()).write(jdbc); // before its writes: see OriginMark
             InputProblems problems = new InputProblems();
             Long id = problems.globalId("id", input.getId(), ORDER);
             problems.throwIfAny();

@@ -12,16 +12,23 @@ import java.nio.charset.StandardCharsets;
  * before the field's statements. It is committed, or rolled back, with them, and the log carries it in
  * the transaction's order, so the capture attributes every change that follows it in that transaction to
  * this field (an atomic request marks each of its fields in turn). Nothing is stored in any table.
- * <pre>prefix ordergraph.origin, content {"actor":7,"clientMutationId":"m-1"}</pre>
+ * <pre>prefix ordergraph.origin, content {"actor":7,"clientMutationId":"m-1","trace":"00-4bf9…-00f0…-01"}</pre>
  *
  * @param actorId          the user who made the mutation
  * @param clientMutationId the field's {@code input.clientMutationId}, {@code null} when it had none
+ * @param trace            the mutation's W3C {@code traceparent}, so its changes' spans join its trace;
+ *                         {@code null} when it is not traced
  */
-public record OriginMark(long actorId, String clientMutationId) {
+public record OriginMark(long actorId, String clientMutationId, String trace) {
 
     /** The messages' prefix; the capture reads no other. */
     public static final String PREFIX = "ordergraph.origin";
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The mark of a mutation no trace follows. */
+    public OriginMark(long actorId, String clientMutationId) {
+        this(actorId, clientMutationId, null);
+    }
 
     /** Marks the transaction {@code jdbc} writes in: what it writes next comes from this mutation. */
     public void write(JdbcClient jdbc) {
@@ -37,6 +44,9 @@ public record OriginMark(long actorId, String clientMutationId) {
         if (clientMutationId != null) {
             message.put("clientMutationId", clientMutationId);
         }
+        if (trace != null) {
+            message.put("trace", trace);
+        }
         return JSON.writeValueAsString(message);
     }
 
@@ -48,6 +58,7 @@ public record OriginMark(long actorId, String clientMutationId) {
             throw new IllegalArgumentException("An origin mark names its actor");
         }
         JsonNode id = message.path("clientMutationId");
-        return new OriginMark(actor.asLong(), id.isString() ? id.asString() : null);
+        JsonNode trace = message.path("trace");
+        return new OriginMark(actor.asLong(), id.isString() ? id.asString() : null, trace.isString() ? trace.asString() : null);
     }
 }

@@ -14,6 +14,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import dev.ordergraph.platform.tracing.TraceParent;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -56,12 +57,16 @@ public class UserDirectory {
         if (signature != null) {
             body.put("extensions", Map.of(GatewaySignature.EXTENSION, signature.sign(QUERY, variables)));
         }
-        HttpRequest request = HttpRequest.newBuilder(properties.url())
+        HttpRequest.Builder builder = HttpRequest.newBuilder(properties.url())
                 .timeout(properties.timeout())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        String trace = TraceParent.current(); // the users service's spans join the mutation's trace
+        if (trace != null) {
+            builder.header(TraceParent.HEADER, trace);
+        }
+        HttpRequest request = builder.build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode answer = response.statusCode() == 200 ? JSON.readTree(response.body()) : null;

@@ -14,9 +14,11 @@ import java.time.Instant;
  * @param endsTransaction whether it is the last change of {@code orders} its transaction made: the
  *                        changes of one transaction are consecutive, so a subscriber that has seen this
  *                        one knows the transaction is complete
+ * @param trace           the W3C {@code traceparent} its trace continues from: the mutation's (from its
+ *                        origin mark), then the capture's own span; {@code null} when nothing traces it
  */
 public record CapturedChange(OrderImage before, OrderImage after, ChangePosition position, Instant committedAt,
-                             ChangeOrigin origin, boolean endsTransaction) {
+                             ChangeOrigin origin, boolean endsTransaction, String trace) {
 
     public CapturedChange {
         if (before == null && after == null) {
@@ -30,6 +32,12 @@ public record CapturedChange(OrderImage before, OrderImage after, ChangePosition
     /** A change made from outside the API, alone in its transaction. */
     public CapturedChange(OrderImage before, OrderImage after, ChangePosition position, Instant committedAt) {
         this(before, after, position, committedAt, ChangeOrigin.OUTSIDE, true);
+    }
+
+    /** A change no trace follows. */
+    public CapturedChange(OrderImage before, OrderImage after, ChangePosition position, Instant committedAt,
+                          ChangeOrigin origin, boolean endsTransaction) {
+        this(before, after, position, committedAt, origin, endsTransaction, null);
     }
 
     public long orderId() {
@@ -48,16 +56,21 @@ public record CapturedChange(OrderImage before, OrderImage after, ChangePosition
 
     /** This change at {@code position} (the capture numbers changes that share one WAL record). */
     public CapturedChange at(ChangePosition position) {
-        return new CapturedChange(before, after, position, committedAt, origin, endsTransaction);
+        return new CapturedChange(before, after, position, committedAt, origin, endsTransaction, trace);
     }
 
     /** This change, made by {@code origin}. */
     public CapturedChange from(ChangeOrigin origin) {
-        return new CapturedChange(before, after, position, committedAt, origin, endsTransaction);
+        return new CapturedChange(before, after, position, committedAt, origin, endsTransaction, trace);
     }
 
     /** This change, as the last (or not) of its transaction. */
     public CapturedChange endingTransaction(boolean ends) {
-        return new CapturedChange(before, after, position, committedAt, origin, ends);
+        return new CapturedChange(before, after, position, committedAt, origin, ends, trace);
+    }
+
+    /** This change, its trace continuing from {@code traceparent}. */
+    public CapturedChange tracedFrom(String traceparent) {
+        return new CapturedChange(before, after, position, committedAt, origin, endsTransaction, traceparent);
     }
 }

@@ -4,11 +4,13 @@ import dev.ordergraph.orders.changes.CdcProperties;
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import dev.ordergraph.orders.changes.capture.ChangePosition;
 import dev.ordergraph.orders.changes.capture.ChangeSource;
+import dev.ordergraph.orders.changes.tracing.ChangeSpans;
 import dev.ordergraph.platform.errors.ApiException;
 import dev.ordergraph.platform.errors.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.SpanKind;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -46,6 +48,7 @@ public class ChangeFeed implements SmartLifecycle {
     private final ChangeLogStore store;
     private final CdcProperties properties;
     private final ChangeWindow window;
+    private final ChangeSpans spans;
     private final Map<Route, Set<FeedSubscriber<?>>> subscribers = new ConcurrentHashMap<>();
     /** Subscribers holding a delivery back until more of its transaction is captured (see FeedSubscriber). */
     private final Set<FeedSubscriber<?>> waiting = ConcurrentHashMap.newKeySet();
@@ -60,8 +63,9 @@ public class ChangeFeed implements SmartLifecycle {
     private long trimmedBelow;
     private volatile boolean running;
 
-    public ChangeFeed(ChangeSource source, ChangeLogStore store, CdcProperties properties, MeterRegistry registry) {
+    public ChangeFeed(ChangeSource source, ChangeLogStore store, CdcProperties properties, MeterRegistry registry, ChangeSpans spans) {
         this.source = source;
+        this.spans = spans;
         this.store = store;
         this.properties = properties;
         this.window = new ChangeWindow(properties.replayWindow());
@@ -112,9 +116,12 @@ public class ChangeFeed implements SmartLifecycle {
      * One captured batch, in commit order: new changes go to their subscribers first (latency), then to
      * the stored window (unless the source keeps it), before the source acknowledges the batch. Repeats of changes the window still
      * holds (the source's redelivery after a restart) are dropped. Subscribers that were waiting for more
-     * of a transaction read again once the whole batch is in.
+     * of a transaction read again once the whole batch is in. Traced, each transaction's span ends there.
      */
-    void publish(List<CapturedChange> batch) {
+    void publish(List<CapturedChange> captured) {
+        ChangeSpans.Batch traced = spans.captured(source.durable() ? "order-change receive" : "order-change capture",
+                SpanKind.CONSUMER, captured);
+        List<CapturedChange> batch = traced.changes();
         List<SequencedChange> published = new ArrayList<>(batch.size());
         window.locked(() -> {
             for (CapturedChange change : batch) {
@@ -131,6 +138,7 @@ public class ChangeFeed implements SmartLifecycle {
             return null;
         });
         resumeWaiting();
+        traced.end();
         if (!published.isEmpty() && !source.durable()) {
             store.append(published);
             long oldest = window.oldest();
@@ -200,7 +208,7 @@ public class ChangeFeed implements SmartLifecycle {
             long newest = window.newest();
             long first = (after == null ? newest : replayStart(after)) + 1;
             FeedSubscriber<D> created = new FeedSubscriber<>(window, route, view, bounds, first, first <= newest,
-                    Math.min(properties.maxLag(), window.capacity()), commitToSend, slowConsumers, waiting::add);
+                    Math.min(properties.maxLag(), window.capacity()), commitToSend, slowConsumers, waiting::add, spans);
             subscribers.compute(route, (r, set) -> {
                 Set<FeedSubscriber<?>> indexed = set != null ? set : ConcurrentHashMap.newKeySet();
                 indexed.add(created);

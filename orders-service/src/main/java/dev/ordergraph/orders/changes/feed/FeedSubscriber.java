@@ -1,6 +1,7 @@
 package dev.ordergraph.orders.changes.feed;
 
 import dev.ordergraph.platform.errors.ApiException;
+import dev.ordergraph.orders.changes.tracing.ChangeSpans;
 import dev.ordergraph.platform.errors.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -63,9 +64,10 @@ final class FeedSubscriber<D> {
     private final Consumer<FeedSubscriber<?>> onWaiting;
     /** Counts the subscribers cut off as SLOW_CONSUMER (what an operator's alert watches). */
     private final Counter cutOff;
+    private final ChangeSpans spans;
 
     /** One message as read: its deliveries and, to time their hand-over, when each one's change committed. */
-    private record Read<D>(List<D> deliveries, List<Instant> committedAt) {
+    private record Read<D>(List<D> deliveries, List<Instant> committedAt, String trace) {
     }
 
     /**
@@ -76,7 +78,7 @@ final class FeedSubscriber<D> {
      */
     FeedSubscriber(ChangeWindow window, Route route, SubscriberView<D> view, BatchBounds<D> bounds,
                    long firstSequence, boolean replay, long maxLag, Timer sendLag, Counter cutOff,
-                   Consumer<FeedSubscriber<?>> onWaiting) {
+                   Consumer<FeedSubscriber<?>> onWaiting, ChangeSpans spans) {
         this.window = window;
         this.route = route;
         this.view = view;
@@ -86,6 +88,7 @@ final class FeedSubscriber<D> {
         this.cutOff = cutOff;
         this.next = firstSequence;
         this.onWaiting = onWaiting;
+        this.spans = spans;
         if (replay) {
             unread.set(firstSequence);
         }
@@ -116,7 +119,9 @@ final class FeedSubscriber<D> {
             sink = created;
             created.onRequest(demand -> drain());
             created.onDispose(() -> closed = true);
-        }).publishOn(delivery, 1).map(this::handOver);
+        }).publishOn(delivery, 1)
+                .transform(spans.deliveries("order-change deliver", Read::trace, read -> read.deliveries().size()))
+                .map(this::handOver);
     }
 
     /** The deliveries of {@code read}, as its transport takes them: the end of each change's send lag. */
@@ -219,7 +224,7 @@ final class FeedSubscriber<D> {
             }
         }
         boolean full = taken.size() >= limit || size >= bounds.maxBytes();
-        return taken.isEmpty() ? new Read<>(List.of(), List.of()) : complete(taken, full);
+        return taken.isEmpty() ? new Read<>(List.of(), List.of(), null) : complete(taken, full);
     }
 
     /**
@@ -268,13 +273,17 @@ final class FeedSubscriber<D> {
         }
         List<D> deliveries = new ArrayList<>(keep);
         List<Instant> committedAt = new ArrayList<>(keep);
+        String trace = null; // the newest traced change's: a delivery span has one parent
         for (int i = 0; i < keep; i++) {
             Taken<D> one = taken.get(i);
+            if (one.change().change().trace() != null) {
+                trace = one.change().change().trace();
+            }
             boolean ends = i + 1 < taken.size() ? !one.continuedBy(taken.get(i + 1)) : ahead == ChangeWindow.Ahead.ENDED;
             deliveries.add(ends ? view.endingTransaction(one.delivery()) : one.delivery());
             committedAt.add(one.change().change().committedAt());
         }
-        return new Read<>(deliveries, committedAt);
+        return new Read<>(deliveries, committedAt, trace);
     }
 
     /** A delivery and the change it was made of. */

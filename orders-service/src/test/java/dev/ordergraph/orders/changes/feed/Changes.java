@@ -1,5 +1,7 @@
 package dev.ordergraph.orders.changes.feed;
 
+import dev.ordergraph.orders.changes.tracing.ChangeSpans;
+
 import dev.ordergraph.orders.changes.CdcProperties;
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import dev.ordergraph.orders.changes.capture.ChangeOrigin;
@@ -87,7 +89,7 @@ final class Changes {
                            MeterRegistry registry) {
         CdcProperties properties = new CdcProperties(true, "s", "p", Duration.ofMillis(10), Duration.ofSeconds(10), "t",
                 window, maxLag, Duration.ofSeconds(2), Duration.ofMillis(200), maxChanges, maxBytes, null);
-        ChangeFeed feed = new ChangeFeed(source, store, properties, registry);
+        ChangeFeed feed = new ChangeFeed(source, store, properties, registry, ChangeSpans.off());
         feed.start();
         return feed;
     }

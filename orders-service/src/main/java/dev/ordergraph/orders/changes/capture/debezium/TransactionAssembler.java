@@ -22,6 +22,8 @@ final class TransactionAssembler {
     /** The transaction whose latest origin mark is {@link #origin}; -1 when none. */
     private long markedTx = -1;
     private ChangeOrigin origin = ChangeOrigin.OUTSIDE;
+    /** The trace context in that mark, {@code null} when the mutation was not traced. */
+    private String trace;
 
     /** Takes the next record; appends to {@code complete} the changes it completes, in log order. */
     void accept(LogRecord record, List<CapturedChange> complete) {
@@ -29,7 +31,7 @@ final class TransactionAssembler {
             case LogRecord.Row row -> {
                 CapturedChange change = ordinals.number(row.change());
                 if (change.txId() == markedTx) {
-                    change = change.from(origin);
+                    change = change.from(origin).tracedFrom(trace);
                 }
                 release(change.txId(), complete);
                 held = change;
@@ -38,6 +40,7 @@ final class TransactionAssembler {
                 release(mark.txId(), complete);
                 markedTx = mark.txId();
                 origin = new ChangeOrigin(mark.mark().actorId(), mark.mark().clientMutationId());
+                trace = mark.mark().trace();
             }
             case LogRecord.TransactionEnd end -> {
                 if (held != null && (end.txId() == null || end.txId() == held.txId())) {
@@ -63,6 +66,7 @@ final class TransactionAssembler {
         held = null;
         markedTx = -1;
         origin = ChangeOrigin.OUTSIDE;
+        trace = null;
     }
 
     /** The held change, which a record of transaction {@code next} follows: its last one unless {@code next} is its own. */

@@ -1,5 +1,7 @@
 package dev.ordergraph.orders.changes.capture.kafka;
 
+import dev.ordergraph.orders.changes.tracing.ChangeSpans;
+
 import dev.ordergraph.orders.changes.CdcProperties;
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import dev.ordergraph.orders.changes.capture.ChangeSource;
@@ -31,14 +33,16 @@ public class CaptureLeader implements SmartLifecycle {
     private final CdcProperties cdc;
     private final LeaderElection election;
     private final ChangeSource slot;
+    private final ChangeSpans spans;
     private volatile Thread campaign;
     private volatile boolean running;
     private volatile Role role = Role.FOLLOWER;
     /** Why this replica stopped leading: its producer could not publish (the lease's own loss aside). */
     private volatile Exception lost;
 
-    CaptureLeader(KafkaCaptureProperties kafka, CdcProperties cdc, LeaderElection election, ChangeSource slot) {
+    CaptureLeader(KafkaCaptureProperties kafka, CdcProperties cdc, LeaderElection election, ChangeSource slot, ChangeSpans spans) {
         this.kafka = kafka;
+        this.spans = spans;
         this.cdc = cdc;
         this.election = election;
         this.slot = slot;
@@ -117,7 +121,7 @@ public class CaptureLeader implements SmartLifecycle {
 
     private ChangePublisher prepare() {
         ChangesTopic.ensure(kafka);
-        return ChangePublisher.open(kafka, cdc.replayWindow());
+        return ChangePublisher.open(kafka, cdc.replayWindow(), spans);
     }
 
     private void publish(ChangePublisher publisher, LeaderElection.Lease lease, List<CapturedChange> batch) {

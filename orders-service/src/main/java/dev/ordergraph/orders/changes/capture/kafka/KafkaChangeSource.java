@@ -1,5 +1,9 @@
 package dev.ordergraph.orders.changes.capture.kafka;
 
+import dev.ordergraph.platform.tracing.TraceParent;
+import org.apache.kafka.common.header.Header;
+import java.nio.charset.StandardCharsets;
+
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import dev.ordergraph.orders.changes.capture.ChangeSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -38,6 +42,12 @@ public class KafkaChangeSource implements ChangeSource {
 
     public KafkaChangeSource(KafkaCaptureProperties kafka) {
         this.kafka = kafka;
+    }
+
+    /** The change, its trace continuing from the leader's publish span (the record's {@code traceparent} header). */
+    private static CapturedChange traced(CapturedChange change, ConsumerRecord<byte[], byte[]> record) {
+        Header trace = record.headers().lastHeader(TraceParent.HEADER);
+        return trace == null ? change : change.tracedFrom(new String(trace.value(), StandardCharsets.US_ASCII));
     }
 
     @Override
@@ -117,7 +127,7 @@ public class KafkaChangeSource implements ChangeSource {
                     ConsumerRecords<byte[], byte[]> records = reading.poll(Duration.ofMillis(200));
                     List<CapturedChange> batch = new ArrayList<>(records.count());
                     for (ConsumerRecord<byte[], byte[]> record : records) {
-                        batch.add(ChangeMessages.decode(record.value()));
+                        batch.add(traced(ChangeMessages.decode(record.value()), record));
                     }
                     if (!batch.isEmpty()) {
                         handler.accept(batch);

@@ -1,5 +1,7 @@
 package dev.ordergraph.orders.changes.capture.kafka;
 
+import dev.ordergraph.orders.changes.tracing.ChangeSpans;
+
 import dev.ordergraph.orders.changes.CdcProperties;
 import dev.ordergraph.orders.changes.capture.CaptureMode;
 import dev.ordergraph.orders.changes.capture.ChangeCaptureHealthIndicator;
@@ -38,10 +40,10 @@ public class ScaleOutCapture {
     @Bean
     @ConditionalOnBooleanProperty(name = "ordergraph.cdc.enabled", matchIfMissing = true)
     CaptureLeader captureLeader(KafkaCaptureProperties kafka, CdcProperties cdc, DataSourceProperties dataSource,
-                                @Qualifier(DebeziumChangeSource.SLOT_READER) ChangeSource slot) {
+                                @Qualifier(DebeziumChangeSource.SLOT_READER) ChangeSource slot, ChangeSpans spans) {
         LeaderElection election = new LeaderElection(dataSource.getUrl(), dataSource.getUsername(), dataSource.getPassword(),
                 kafka.leaseTimeout(), kafka.lockKey(), cdc.slotName());
-        return new CaptureLeader(kafka, cdc, election, slot);
+        return new CaptureLeader(kafka, cdc, election, slot, spans);
     }
 
     @Bean(ChangeCaptureHealthIndicator.NAME)
