@@ -47,6 +47,11 @@ public final class ScaledStack implements AutoCloseable {
 
     /** As {@link #start()}, each replica with {@code replicaSettings} on top of the defaults (e.g. its heap). */
     public static ScaledStack start(Map<String, String> replicaSettings) {
+        return start(replicaSettings, Map.of());
+    }
+
+    /** As {@link #start(Map)}, each gateway with {@code gatewaySettings} too (e.g. where to export its spans). */
+    public static ScaledStack start(Map<String, String> replicaSettings, Map<String, String> gatewaySettings) {
         ScaledStack scaled = new ScaledStack(replicaSettings);
         try {
             scaled.kafka("stop");
@@ -59,8 +64,9 @@ public final class ScaledStack implements AutoCloseable {
                 scaled.replicas[i] = scaled.startReplica(i);
             }
             for (int i = 0; i < 2; i++) {
-                scaled.gateways[i] = scaled.stack.startGateway(GATEWAY_PORTS[i],
-                        Map.of("ORDERS_URL", "http://127.0.0.1:" + REPLICA_PORTS[i] + "/graphql"));
+                Map<String, String> settings = new HashMap<>(gatewaySettings);
+                settings.put("ORDERS_URL", "http://127.0.0.1:" + REPLICA_PORTS[i] + "/graphql");
+                scaled.gateways[i] = scaled.stack.startGateway(GATEWAY_PORTS[i], settings);
             }
             return scaled;
         } catch (RuntimeException e) {

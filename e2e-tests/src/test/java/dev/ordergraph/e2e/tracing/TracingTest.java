@@ -122,7 +122,7 @@ class TracingTest {
         String token = Tokens.viewer(owner);
         try (GraphQlWsClient first = GraphQlWsClient.subscribe(url, token, CHANGES, Map.of());
              GraphQlWsClient second = GraphQlWsClient.subscribe(url, token, CHANGES, Map.of())) {
-            awaitOpenUpstream();
+            awaitOpenUpstream(URI.create("http://127.0.0.1:" + ORDERS_PORT + "/graphql"), WAIT);
             ServiceProcess.sleep(300); // both clients on the shared stream
             String traceId = randomHex(32);
             String clientSpan = randomHex(16);
@@ -155,9 +155,10 @@ class TracingTest {
         }
     }
 
-    private static void awaitOpenUpstream() {
-        URI metric = URI.create("http://127.0.0.1:" + (ORDERS_PORT + Stack.MANAGEMENT_OFFSET) + "/actuator/metrics/ordergraph.subscriptions.active");
-        long deadline = System.nanoTime() + WAIT.toNanos();
+    /** Waits until the orders-service at {@code ordersUrl} counts an open subscription (the gateway passed one on). */
+    static void awaitOpenUpstream(URI ordersUrl, Duration timeout) {
+        URI metric = Stack.management(ordersUrl).resolve("/actuator/metrics/ordergraph.subscriptions.active");
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (new GraphQlClient(metric, null).get().json().path("measurements").get(0).path("value").asDouble() < 1) {
             assertThat(System.nanoTime()).as("subscription open at orders-service").isLessThan(deadline);
             ServiceProcess.sleep(50);
@@ -173,17 +174,17 @@ class TracingTest {
         return spans.stream().map(Zipkin.Span::service).collect(Collectors.toSet());
     }
 
-    private static long count(List<Zipkin.Span> spans, String name) {
+    static long count(List<Zipkin.Span> spans, String name) {
         return spans.stream().filter(s -> s.name().equals(name)).count();
     }
 
-    private static Zipkin.Span only(List<Zipkin.Span> spans, String name) {
+    static Zipkin.Span only(List<Zipkin.Span> spans, String name) {
         List<Zipkin.Span> named = spans.stream().filter(s -> s.name().equals(name)).toList();
         assertThat(named).as(name + " in " + spans).hasSize(1);
         return named.getFirst();
     }
 
-    private static String randomHex(int digits) {
+    static String randomHex(int digits) {
         StringBuilder hex = new StringBuilder();
         while (hex.length() < digits) {
             hex.append(Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE));

@@ -9,6 +9,8 @@ import dev.ordergraph.orders.changes.capture.ChangeSource;
 import dev.ordergraph.orders.changes.capture.ConditionalOnCaptureMode;
 import dev.ordergraph.orders.changes.capture.debezium.DebeziumChangeSource;
 import dev.ordergraph.orders.changes.capture.debezium.SlotReaderHealth;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -25,9 +27,21 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnCaptureMode(CaptureMode.SCALE_OUT)
 public class ScaleOutCapture {
 
+    /**
+     * The changes topic, with what an operator's alerts watch: how many records this replica has not read
+     * yet ({@code -1} before its first poll), and whether it has read up to where the topic ended when it
+     * started (until then its subscribers' cursors from other replicas may be unknown to it).
+     */
     @Bean
-    KafkaChangeSource changeSource(KafkaCaptureProperties kafka) {
-        return new KafkaChangeSource(kafka);
+    KafkaChangeSource changeSource(KafkaCaptureProperties kafka, MeterRegistry registry) {
+        KafkaChangeSource source = new KafkaChangeSource(kafka);
+        Gauge.builder("ordergraph.cdc.topic.lag", source, KafkaChangeSource::lag)
+                .description("Records on the changes topic this replica has not read yet; -1 before its first read")
+                .register(registry);
+        Gauge.builder("ordergraph.cdc.topic.caught_up", source, s -> s.caughtUp() ? 1 : 0)
+                .description("1 once this replica has read the changes topic up to where it ended at start, else 0")
+                .register(registry);
+        return source;
     }
 
     /** Not a default candidate: the feed reads the topic; the slot's source is the leader's alone. */
