@@ -1,7 +1,7 @@
 # The everyday commands; each is a thin wrapper over scripts/.
 .PHONY: run run-scaled test token compose bench
 
-run:      ## PostgreSQL set-up, both services with dev data, the gateway on :4000, the web page on :3000
+run:      ## PostgreSQL set-up, both services with dev data, the gateway on :4000, the web page on :3000. TRACING=1: and Zipkin on :9411, every process tracing into it
 	scripts/run.sh
 
 run-scaled: ## as run, scaled out: a Kafka broker, two orders-service replicas (:8082, :8083), gateways on :4000 and :4001

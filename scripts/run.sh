@@ -13,6 +13,15 @@ pids=()
 stop() { for pid in "${pids[@]}"; do stop_tree "$pid"; done; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
 
+# TRACING=1 (make run TRACING=1): a Zipkin server on :9411 (ZIPKIN_PORT), and every process exports its
+# spans to it (README.md, "Tracing"). Otherwise tracing stays off unless OTEL_TRACES_EXPORTER is set.
+if [ "${TRACING:-}" = 1 ]; then
+  scripts/zipkin.sh start .run/zipkin "${ZIPKIN_PORT:-9411}"
+  trap 'stop; scripts/zipkin.sh stop .run/zipkin' EXIT INT TERM
+  export OTEL_TRACES_EXPORTER=zipkin
+  export OTEL_EXPORTER_ZIPKIN_ENDPOINT="http://127.0.0.1:${ZIPKIN_PORT:-9411}/api/v2/spans"
+fi
+
 export SPRING_PROFILES_ACTIVE="${SPRING_PROFILES_ACTIVE:-dev}"
 private_subgraphs
 export ORDERS_URL="${ORDERS_URL:-http://127.0.0.1:${ORDERS_PORT:-8082}/graphql}"
@@ -37,7 +46,7 @@ fi
 (cd web && exec node server.mjs) > .run/web.log 2>&1 &
 pids+=($!)
 
-echo "Web page on http://localhost:${WEB_PORT:-3000}, gateway on http://localhost:${GATEWAY_PORT:-4000}/graphql (Ctrl-C stops everything)"
+echo "Web page on http://localhost:${WEB_PORT:-3000}, gateway on http://localhost:${GATEWAY_PORT:-4000}/graphql$([ "${TRACING:-}" = 1 ] && echo ", traces on http://localhost:${ZIPKIN_PORT:-9411}") (Ctrl-C stops everything)"
 (cd gateway && exec npm start) &
 pids+=($!)
 wait "${pids[-1]}"

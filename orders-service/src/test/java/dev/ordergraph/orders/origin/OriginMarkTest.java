@@ -24,6 +24,15 @@ class OriginMarkTest {
     }
 
     @Test
+    void aTracedMutationsMarkCarriesItsTraceContext() {
+        String trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        OriginMark mark = new OriginMark(7, "m-1", trace);
+        assertThat(mark.content()).isEqualTo("{\"actor\":7,\"clientMutationId\":\"m-1\",\"trace\":\"" + trace + "\"}");
+        assertThat(roundTrip(mark)).isEqualTo(mark);
+        assertThat(roundTrip(new OriginMark(7, null))).extracting(OriginMark::trace).isNull();
+    }
+
+    @Test
     void contentThatNamesNoActorIsNotAMark() {
         assertThatThrownBy(() -> OriginMark.parse("{\"clientMutationId\":\"m-1\"}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class);

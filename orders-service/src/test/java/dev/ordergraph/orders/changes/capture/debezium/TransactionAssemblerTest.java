@@ -84,4 +84,15 @@ class TransactionAssemblerTest {
         assertThat(again).extracting(CapturedChange::position).containsExactly(new ChangePosition(9, 300, 0));
         assertThat(again.getFirst().origin()).isEqualTo(ChangeOrigin.OUTSIDE); // its mark was read before the restart
     }
+
+    @Test
+    void aMarksTraceContextGoesWithTheChangesOfItsTransactionOnly() {
+        TransactionAssembler assembler = new TransactionAssembler();
+        String trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+        List<CapturedChange> complete = feed(assembler,
+                new LogRecord.Mark(7, new OriginMark(5, "m-1", trace)), row(1, 7, 100), row(2, 7, 110),
+                new LogRecord.TransactionEnd(7L), row(3, 8, 200), new LogRecord.TransactionEnd(8L));
+        assertThat(complete).extracting(CapturedChange::trace).containsExactly(trace, trace, null);
+    }
 }
