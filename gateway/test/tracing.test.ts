@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import type { ExecutionResult } from 'graphql';
+import { Kind, type ExecutionResult } from 'graphql';
 import { consumerSpan, eventArrived, eventExecuted, sameEvent, setUpTracing, tracingOn, withTraceparent } from '../src/tracing.ts';
 
 interface ZipkinSpan { traceId: string; id: string; parentId?: string; name: string; kind?: string; tags?: Record<string, string> }
@@ -13,7 +13,7 @@ test('without OTEL_TRACES_EXPORTER nothing is set up, and an unknown exporter or
   assert.equal(await setUpTracing({}, 'warn'), undefined);
   assert.equal(await setUpTracing({ OTEL_TRACES_EXPORTER: 'none' }, 'warn'), undefined);
   assert.equal(tracingOn(), false);
-  assert.deepEqual(withTraceparent({ authorization: 'Bearer x' }), { authorization: 'Bearer x' });
+  assert.deepEqual(withTraceparent({ authorization: 'Bearer x' }, { document: { kind: Kind.DOCUMENT, definitions: [] } }), { authorization: 'Bearer x' });
   await assert.rejects(setUpTracing({ OTEL_TRACES_EXPORTER: 'jaeger' }, 'warn'), /zipkin, otlp or none/);
   await assert.rejects(setUpTracing({ OTEL_TRACES_EXPORTER: 'zipkin', OTEL_TRACES_SAMPLER_ARG: '0' }, 'warn'), /\(0, 1\]/);
 });

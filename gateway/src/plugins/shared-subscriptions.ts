@@ -53,6 +53,7 @@ class Consumer implements AsyncIterableIterator<Result> {
       this.queued += weight;
       this.queue.push(result);
     } else {
+      this.dropSpans();
       this.queue = [slowConsumer(this.maxQueued)];
       this.queued = 0;
       this.ended = true;
@@ -89,14 +90,19 @@ class Consumer implements AsyncIterableIterator<Result> {
 
   return(): Promise<IteratorResult<Result>> {
     this.take(undefined);
-    for (const span of this.spans.values()) span.end();
-    this.spans.clear();
+    this.dropSpans();
     this.queue = [];
     this.queued = 0;
     this.end();
     this.leave(this);
     this.markFinished();
     return Promise.resolve({ value: undefined, done: true });
+  }
+
+  /** The queued results' spans end with them (their client will not take them). */
+  private dropSpans() {
+    for (const span of this.spans.values()) span.end();
+    this.spans.clear();
   }
 
   /** `result` is its client's now: its span (if traced) ends when the client asks for the next one. */

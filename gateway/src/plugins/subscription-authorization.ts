@@ -46,7 +46,7 @@ export const useSubscriptionAuthorization = (upstreamConnections: number): Gatew
     const { headers: _dropped, ...extensions } = executionRequest.extensions ?? {};
     const authorization = executionRequest.context?.forwardedAuthorization;
     // Traced, the subscription's trace context goes with it too, as each event's comes back (tracing.ts).
-    executionRequest.extensions = withTraceparent(authorization ? { ...extensions, authorization } : extensions);
+    executionRequest.extensions = withTraceparent(authorization ? { ...extensions, authorization } : extensions, executionRequest);
     const guarded = async (request: Parameters<Executor>[0]) => {
       const tooLarge = oversizedSubscription(request);
       if (tooLarge) return tooLarge;

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Latency of one page of 50 orders with their users, through the gateway and directly against
  * orders-service, on an open-loop schedule ({@link LoadRun#atRate}): 50 requests a second, the target
  * rate, and 200 a second as a throughput probe (the achieved rate falls below 200 when the system cannot
- * keep up, and every request's latency counts from its intended start). Each rate's 30 s warm-up
+ * keep up, and every request's latency counts from its intended start); then the throughput through the
+ * gateway, as many pages as eight clients get answered in a closed loop. Each rate's 30 s warm-up
  * ({@code -Dbench.warmupSeconds}) is not measured: five seconds after start-up both services' JIT was still
  * compiling, which took half a core beside them. Not part of {@code make test}:
  * run it with {@code make bench} and copy the printed table into docs/benchmarks.md.
@@ -36,7 +37,7 @@ class QueryBenchmark {
     // The subgraph alone cannot resolve username/email: those are the users subgraph's.
     private static final String DIRECT =
             "{ orders(first: 50) { edges { node { id state date user { id } } } } }";
-    /** The target rate, then the throughput probe. */
+    /** The target rate, then a higher one. */
     private static final int[] RATES = {50, 200};
 
     @Test
@@ -79,6 +80,12 @@ class QueryBenchmark {
                 directAtTarget = direct;
             }
         }
+        // Throughput: as many requests as 8 clients get answered, one after another each (a closed loop),
+        // after the runs above warmed everything up.
+        LoadRun.Result saturated = LoadRun.run("gateway  orders(first:50) + user{username email} throughput", 8,
+                Duration.ofSeconds(10), measure, () -> fifty(gateway.execute(THROUGH_GATEWAY)));
+        lines.add(saturated.toString());
+        failures += saturated.failures();
         lines.add(statementsPerRequest(stack, gateway));
         System.out.println("\n==== QueryBenchmark (" + Runtime.getRuntime().availableProcessors() + " cores, open loop: latency from each request's intended start) ====");
         lines.forEach(System.out::println);

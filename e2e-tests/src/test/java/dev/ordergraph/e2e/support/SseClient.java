@@ -42,6 +42,11 @@ public final class SseClient implements AutoCloseable {
 
     /** Opens the subscription and returns once the response's headers have arrived. */
     public static SseClient subscribe(URI url, String token, String query, Map<String, ?> variables) {
+        return subscribe(url, token, query, variables, Map.of());
+    }
+
+    /** As {@link #subscribe(URI, String, String, Map)}, with these request {@code headers} too (e.g. a traceparent). */
+    public static SseClient subscribe(URI url, String token, String query, Map<String, ?> variables, Map<String, String> headers) {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("query", query);
         request.put("variables", variables);
@@ -52,6 +57,7 @@ public final class SseClient implements AutoCloseable {
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(builder::header);
         try {
             return new SseClient(HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream()));
         } catch (IOException e) {

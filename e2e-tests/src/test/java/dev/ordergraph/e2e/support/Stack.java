@@ -54,6 +54,16 @@ public final class Stack {
     public final ServiceProcess orders;
     public final ServiceProcess gateway;
     private ServiceProcess productionUsers;
+    /**
+     * With {@code -De2e.tracing=sink}, every process of the stack traces every request and change, and
+     * exports the spans in Zipkin's format to an endpoint that discards them (what tracing costs the
+     * processes themselves: docs/benchmarks.md); with {@code zipkin}, to a Zipkin server on the same
+     * machine. Otherwise nothing is traced.
+     */
+    private static final String TRACING = System.getProperty("e2e.tracing", "off");
+    private static final boolean TRACED = TRACING.equals("sink") || TRACING.equals("zipkin");
+    private static final int TRACING_PORT = 19419;
+    private AutoCloseable spanReceiver;
 
     private Stack() {
         users = new ServiceProcess("users-service",
@@ -79,6 +89,7 @@ public final class Stack {
         env.put("AUTH_JWT_SECRET", JWT_SECRET);
         env.put("GATEWAY_HMAC_SECRET", HMAC_SECRET);
         env.put("SERVER_TIMING", "true"); // the benchmarks read the gateway's own time from it
+        env.putAll(tracing());
         env.putAll(settings);
         // As npm start and the image run it (gateway/package.json, gateway/Dockerfile).
         List<String> command = new java.util.ArrayList<>(List.of("node", "--max-semi-space-size=64"));
@@ -334,6 +345,9 @@ public final class Stack {
             throw new IllegalStateException("gateway/node_modules is missing: run `npm ci` in gateway/ (make test does).");
         }
         recreateDatabases();
+        if (TRACED) {
+            spanReceiver = TRACING.equals("zipkin") ? Zipkin.start(TRACING_PORT) : SpanSink.start(TRACING_PORT);
+        }
         // Everything starts at once: the gateway composes nothing at start (it reads the supergraph file)
         // and asks a subgraph only when a request comes. As `make run` does, each service starts from its
         // ahead-of-time cache, built once per jar (a full start of the service: the two are built together).
@@ -390,6 +404,18 @@ public final class Stack {
         users.stop();
         dropReplicationSlot(CDC_SLOT);
         dropPublication();
+        if (spanReceiver != null) {
+            try {
+                spanReceiver.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** What makes a process of the stack trace into its Zipkin server; nothing unless {@code e2e.tracing} asks. */
+    private static Map<String, String> tracing() {
+        return TRACED ? Zipkin.exportTo(TRACING_PORT) : Map.of();
     }
 
     /** A slot nobody reads keeps WAL forever: the tests remove the ones they made (once no service reads it). */
@@ -448,6 +474,7 @@ public final class Stack {
         env.put("PGUSER", PGUSER);
         env.put("PGPASSWORD", PGPASSWORD);
         env.put("JAVA_TOOL_OPTIONS", "-Xmx512m");
+        env.putAll(tracing());
         return env;
     }
 
@@ -464,7 +491,7 @@ public final class Stack {
         return DriverManager.getConnection("jdbc:postgresql://" + PGHOST + ":" + PGPORT + "/" + db, PGUSER, PGPASSWORD);
     }
 
-    private static Path repoRoot() {
+    static Path repoRoot() {
         String configured = System.getProperty("repo.root");
         Path start = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath();
         for (Path p = start.toAbsolutePath(); p != null; p = p.getParent()) {

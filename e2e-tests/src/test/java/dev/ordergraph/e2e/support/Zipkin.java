@@ -26,16 +26,25 @@ public final class Zipkin implements AutoCloseable {
     }
 
     public static Zipkin start(int port) {
-        Zipkin zipkin = new Zipkin(Stack.get().root().resolve("e2e-tests/target/zipkin-" + port), port);
+        Zipkin zipkin = new Zipkin(Path.of("e2e-tests/target/zipkin-" + port), port);
         zipkin.script("start");
         return zipkin;
     }
 
-    /** The variables that make a service or gateway export its spans here, at once (batches every 100 ms). */
+    /**
+     * The variables that make a service or gateway export its spans here, at once: batches every 100 ms,
+     * so that a test finds them soon.
+     */
     public Map<String, String> exportHere() {
+        Map<String, String> env = new java.util.HashMap<>(exportTo(port));
+        env.put("OTEL_BSP_SCHEDULE_DELAY", "100");
+        return env;
+    }
+
+    /** The variables that make a process export its spans to a server on {@code port}, batched as by default (every 5 s). */
+    static Map<String, String> exportTo(int port) {
         return Map.of("OTEL_TRACES_EXPORTER", "zipkin",
-                "OTEL_EXPORTER_ZIPKIN_ENDPOINT", "http://127.0.0.1:" + port + "/api/v2/spans",
-                "OTEL_BSP_SCHEDULE_DELAY", "100");
+                "OTEL_EXPORTER_ZIPKIN_ENDPOINT", "http://127.0.0.1:" + port + "/api/v2/spans");
     }
 
     /** A span as Zipkin holds it. */
@@ -79,7 +88,7 @@ public final class Zipkin implements AutoCloseable {
     private void script(String action) {
         try {
             Process process = new ProcessBuilder("bash", "scripts/zipkin.sh", action, dir.toString(), String.valueOf(port))
-                    .directory(Stack.get().root().toFile()).redirectErrorStream(true).start();
+                    .directory(Stack.repoRoot().toFile()).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes());
             if (process.waitFor() != 0) {
                 throw new IllegalStateException("scripts/zipkin.sh " + action + " failed: " + output);

@@ -3,12 +3,14 @@ package dev.ordergraph.e2e.tracing;
 import dev.ordergraph.e2e.support.GraphQlClient;
 import dev.ordergraph.e2e.support.GraphQlWsClient;
 import dev.ordergraph.e2e.support.ScaledStack;
+import dev.ordergraph.e2e.support.StackLocks;
 import dev.ordergraph.e2e.support.TestData;
 import dev.ordergraph.e2e.support.Tokens;
 import dev.ordergraph.e2e.support.Zipkin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
@@ -25,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * topic by the leader (the record's {@code traceparent} header carries the publish span), received by
  * every replica, and delivered by the subscriber's replica and gateway, all in the mutation's trace.
  */
+@ResourceLock(StackLocks.OWN)
 class KafkaTracingTest {
 
     private static final int ZIPKIN_PORT = 19413;

@@ -3,13 +3,16 @@ package dev.ordergraph.e2e.tracing;
 import dev.ordergraph.e2e.support.GraphQlClient;
 import dev.ordergraph.e2e.support.GraphQlWsClient;
 import dev.ordergraph.e2e.support.ServiceProcess;
+import dev.ordergraph.e2e.support.SseClient;
 import dev.ordergraph.e2e.support.Stack;
+import dev.ordergraph.e2e.support.StackLocks;
 import dev.ordergraph.e2e.support.TestData;
 import dev.ordergraph.e2e.support.Tokens;
 import dev.ordergraph.e2e.support.Zipkin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import tools.jackson.databind.JsonNode;
 
 import java.net.URI;
@@ -31,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * from its commit to each subscriber in the mutation's trace. The services here have a database and slot of
  * their own (the shared stack runs untraced).
  */
+@ResourceLock(StackLocks.OWN)
 class TracingTest {
 
     private static final int ZIPKIN_PORT = 19411;
@@ -152,6 +156,28 @@ class TracingTest {
             assertThat(event.parentId()).isEqualTo(deliver.id());
             List<Zipkin.Span> sends = spans.stream().filter(s -> s.name().equals("order-change send")).toList();
             assertThat(sends).hasSize(2).allSatisfy(send -> assertThat(send.parentId()).isEqualTo(event.id()));
+        }
+    }
+
+    @Test
+    void aSubscriptionOverSseContinuesTheClientsTraceThroughTheSharedWebSocketToOrdersService() {
+        long owner = TestData.user("traced");
+        String traceId = randomHex(32);
+        String clientSpan = randomHex(16);
+        try (SseClient subscriber = SseClient.subscribe(url, Tokens.viewer(owner), "subscription { orderChanges { action } }", Map.of(),
+                Map.of("traceparent", "00-" + traceId + "-" + clientSpan + "-01"))) {
+            assertThat(subscriber.status()).isEqualTo(200);
+            List<Zipkin.Span> spans = zipkin.awaitTrace(traceId, trace -> trace.stream().anyMatch(s -> s.service().equals("orders-service")), WAIT);
+            Map<String, Zipkin.Span> byId = spans.stream().collect(Collectors.toMap(Zipkin.Span::id, s -> s, (a, b) -> a));
+            // The subscribe message carried the gateway's context in its extensions; orders-service went on from it.
+            Zipkin.Span start = only(spans, "graphql.websocket.operation");
+            assertThat(start.service()).isEqualTo("orders-service");
+            assertThat(byId.get(start.parentId()).service()).isEqualTo("gateway");
+            assertThat(spans).anySatisfy(s -> {
+                assertThat(s.service()).isEqualTo("orders-service");
+                assertThat(s.name()).isEqualTo("graphql subscription");
+                assertThat(s.parentId()).isEqualTo(start.id());
+            });
         }
     }
 

@@ -14,7 +14,6 @@ import dev.ordergraph.orders.generated.types.Order;
 import dev.ordergraph.orders.generated.types.UpdateOrderInput;
 import dev.ordergraph.orders.generated.types.UpdateOrderPayload;
 import dev.ordergraph.orders.origin.OriginMark;
-import dev.ordergraph.platform.tracing.TraceParent;
 import dev.ordergraph.orders.user.UserDirectory;
 import dev.ordergraph.platform.errors.ApiException;
 import dev.ordergraph.platform.mutation.FieldProblem;
@@ -23,6 +22,7 @@ import dev.ordergraph.platform.mutation.InvalidInput;
 import dev.ordergraph.platform.mutation.MutationResult;
 import dev.ordergraph.platform.mutation.MutationRunner;
 import dev.ordergraph.platform.security.Viewer;
+import dev.ordergraph.platform.tracing.TraceParent;
 import jakarta.validation.Validator;
 import org.springframework.jdbc.core.simple.JdbcClient;
 

@@ -6,6 +6,7 @@ import dev.ordergraph.platform.errors.ErrorCode;
 import dev.ordergraph.platform.gateway.GatewayProperties;
 import dev.ordergraph.platform.gateway.GatewaySignature;
 import dev.ordergraph.platform.relay.GlobalId;
+import dev.ordergraph.platform.tracing.TraceParent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -14,7 +15,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
-import dev.ordergraph.platform.tracing.TraceParent;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -1,5 +1,6 @@
 package dev.ordergraph.platform.tracing;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.opentelemetry.exporter.zipkin.ZipkinSpanExporter;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,7 +11,7 @@ import org.springframework.context.annotation.Bean;
  * Tracing as {@link TracingEnvironment} switches it: Spring Boot makes the spans (Micrometer observations
  * bridged to OpenTelemetry: HTTP, GraphQL, JDBC) and exports them over OTLP; this adds Zipkin's own format,
  * which Zipkin's server reads without a collector in between ({@code make run TRACING=1}), and the trace
- * context of subscription events.
+ * context of what WebSocket carries: subscription events ({@link EventTrace}) and operations ({@link SubscribeTrace}).
  */
 @AutoConfiguration
 public class TracingAutoConfiguration {
@@ -25,5 +26,10 @@ public class TracingAutoConfiguration {
     @Bean
     EventTrace eventTrace() {
         return new EventTrace();
+    }
+
+    @Bean
+    SubscribeTrace subscribeTrace(ObservationRegistry registry) {
+        return new SubscribeTrace(registry);
     }
 }

@@ -1,7 +1,7 @@
 package dev.ordergraph.orders.changes.feed;
 
-import dev.ordergraph.platform.errors.ApiException;
 import dev.ordergraph.orders.changes.tracing.ChangeSpans;
+import dev.ordergraph.platform.errors.ApiException;
 import dev.ordergraph.platform.errors.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;

@@ -1,13 +1,12 @@
 package dev.ordergraph.orders.changes.feed;
 
-import dev.ordergraph.orders.changes.tracing.ChangeSpans;
-
 import dev.ordergraph.orders.changes.CdcProperties;
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import dev.ordergraph.orders.changes.capture.ChangeOrigin;
 import dev.ordergraph.orders.changes.capture.ChangePosition;
 import dev.ordergraph.orders.changes.capture.ChangeSource;
 import dev.ordergraph.orders.changes.capture.OrderImage;
+import dev.ordergraph.orders.changes.tracing.ChangeSpans;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.util.unit.DataSize;

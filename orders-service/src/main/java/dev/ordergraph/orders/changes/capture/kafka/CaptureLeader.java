@@ -1,10 +1,9 @@
 package dev.ordergraph.orders.changes.capture.kafka;
 
-import dev.ordergraph.orders.changes.tracing.ChangeSpans;
-
 import dev.ordergraph.orders.changes.CdcProperties;
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import dev.ordergraph.orders.changes.capture.ChangeSource;
+import dev.ordergraph.orders.changes.tracing.ChangeSpans;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,18 +1,17 @@
 package dev.ordergraph.orders.changes.capture.kafka;
 
+import dev.ordergraph.orders.changes.capture.CapturedChange;
+import dev.ordergraph.orders.changes.capture.ChangePosition;
 import dev.ordergraph.orders.changes.tracing.ChangeSpans;
 import dev.ordergraph.platform.tracing.TraceParent;
 import io.opentelemetry.api.trace.SpanKind;
-import java.nio.charset.StandardCharsets;
-
-import dev.ordergraph.orders.changes.capture.CapturedChange;
-import dev.ordergraph.orders.changes.capture.ChangePosition;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

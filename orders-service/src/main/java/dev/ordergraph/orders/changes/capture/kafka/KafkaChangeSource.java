@@ -1,21 +1,20 @@
 package dev.ordergraph.orders.changes.capture.kafka;
 
-import dev.ordergraph.platform.tracing.TraceParent;
-import org.apache.kafka.common.header.Header;
-import java.nio.charset.StandardCharsets;
-
 import dev.ordergraph.orders.changes.capture.CapturedChange;
 import dev.ordergraph.orders.changes.capture.ChangeSource;
+import dev.ordergraph.platform.tracing.TraceParent;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

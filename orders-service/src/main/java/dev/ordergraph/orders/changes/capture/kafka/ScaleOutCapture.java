@@ -1,7 +1,5 @@
 package dev.ordergraph.orders.changes.capture.kafka;
 
-import dev.ordergraph.orders.changes.tracing.ChangeSpans;
-
 import dev.ordergraph.orders.changes.CdcProperties;
 import dev.ordergraph.orders.changes.capture.CaptureMode;
 import dev.ordergraph.orders.changes.capture.ChangeCaptureHealthIndicator;
@@ -9,6 +7,7 @@ import dev.ordergraph.orders.changes.capture.ChangeSource;
 import dev.ordergraph.orders.changes.capture.ConditionalOnCaptureMode;
 import dev.ordergraph.orders.changes.capture.debezium.DebeziumChangeSource;
 import dev.ordergraph.orders.changes.capture.debezium.SlotReaderHealth;
+import dev.ordergraph.orders.changes.tracing.ChangeSpans;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
