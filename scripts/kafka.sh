@@ -7,19 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-env.sh
+. scripts/processes.sh
 action="${1:?usage: scripts/kafka.sh start|stop|restart [dir] [port]}"
 dir="$(mkdir -p "${2:-.run/kafka}" && cd "${2:-.run/kafka}" && pwd)"
 port="${3:-9092}"
 libs="scripts/kafka/target/libs"
 
-stop() {
-  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
-    kill "$(cat "$dir/pid")"
-    for _ in $(seq 1 100); do kill -0 "$(cat "$dir/pid")" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$(cat "$dir/pid")" 2>/dev/null || true
-  fi
-  rm -f "$dir/pid"
-}
+stop() { stop_pidfile "$dir" 20; }
 
 start() {
   local sum; sum=$(sha256sum scripts/kafka/pom.xml | cut -d' ' -f1)

@@ -1,4 +1,5 @@
-# Sourced by scripts/run.sh and scripts/run-scaled.sh: starting and stopping the local processes.
+# Sourced by scripts/run.sh, scripts/run-scaled.sh, scripts/kafka.sh and scripts/zipkin.sh: starting and
+# stopping the local processes.
 
 # stop_tree PID: stops PID and everything it started (npm start's gateway runs as npm's grandchild,
 # which a signal to npm alone would leave running).
@@ -7,6 +8,17 @@ stop_tree() {
   local child
   for child in $(pgrep -P "$1" 2>/dev/null); do stop_tree "$child"; done
   kill "$1" 2>/dev/null || true
+}
+
+# stop_pidfile DIR [SECONDS]: stops the process whose id is in DIR/pid (SECONDS, 10 unless given, to end,
+# then killed) and forgets it: how kafka.sh and zipkin.sh stop what they started in the background.
+stop_pidfile() {
+  if [ -f "$1/pid" ] && kill -0 "$(cat "$1/pid")" 2>/dev/null; then
+    kill "$(cat "$1/pid")"
+    for _ in $(seq 1 $(( ${2:-10} * 5 ))); do kill -0 "$(cat "$1/pid")" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$(cat "$1/pid")" 2>/dev/null || true
+  fi
+  rm -f "$1/pid"
 }
 
 # wait_healthy NAME URL: waits up to three minutes for URL to answer 200; else points at .run/NAME.log.

@@ -5,20 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/java-env.sh
+. scripts/processes.sh
 action="${1:?usage: scripts/zipkin.sh start|stop [dir] [port]}"
 dir="$(mkdir -p "${2:-.run/zipkin}" && cd "${2:-.run/zipkin}" && pwd)"
 port="${3:-9411}"
 version=3.5.1
 jar="scripts/zipkin/target/zipkin-server-$version-exec.jar"
 
-stop() {
-  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
-    kill "$(cat "$dir/pid")"
-    for _ in $(seq 1 50); do kill -0 "$(cat "$dir/pid")" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$(cat "$dir/pid")" 2>/dev/null || true
-  fi
-  rm -f "$dir/pid"
-}
+stop() { stop_pidfile "$dir"; }
 
 start() {
   if [ ! -f "$jar" ]; then
