@@ -2,7 +2,6 @@ package dev.ordergraph.platform.tracing;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
-import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.micrometer.observation.transport.ReceiverContext;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
 import org.springframework.graphql.server.WebGraphQlRequest;
@@ -16,8 +15,9 @@ import java.util.Map;
  * Continues the trace of an operation that comes over WebSocket with its trace context in
  * {@code extensions.traceparent}: how a gateway's subscription on a shared connection carries its own
  * (over HTTP the {@code traceparent} header does, and Spring's HTTP observation reads it). The operation's
- * start is a span, {@code graphql.websocket.operation}, under that context, and the GraphQL request's
- * observation under it.
+ * start, until its response (for a subscription: its stream) is set up, is a span,
+ * {@code graphql.websocket.operation}, under that context. Its events are traced by {@link EventTrace}'s
+ * callers, under the change they carry.
  */
 class SubscribeTrace implements WebGraphQlInterceptor {
 
@@ -41,7 +41,6 @@ class SubscribeTrace implements WebGraphQlInterceptor {
             return context;
         }, registry).start();
         return chain.next(request)
-                .contextWrite(context -> context.put(ObservationThreadLocalAccessor.KEY, observation))
                 .doOnError(observation::error)
                 .doFinally(signal -> observation.stop());
     }
