@@ -10,6 +10,7 @@ import dev.ordergraph.orders.changes.capture.kafka.CaptureLeader;
 import dev.ordergraph.orders.changes.capture.kafka.KafkaCaptureProperties;
 import dev.ordergraph.orders.changes.capture.kafka.KafkaChangeSource;
 import dev.ordergraph.orders.changes.capture.kafka.ScaleOutCapture;
+import dev.ordergraph.orders.changes.tracing.ChangeSpans;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,11 @@ class CaptureModesTest {
         @Bean
         MeterRegistry meterRegistry() {
             return new SimpleMeterRegistry();
+        }
+
+        @Bean
+        ChangeSpans changeSpans() {
+            return ChangeSpans.off();
         }
     }
 
