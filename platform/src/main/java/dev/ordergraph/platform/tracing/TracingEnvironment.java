@@ -25,6 +25,8 @@ public class TracingEnvironment implements EnvironmentPostProcessor {
     static final String ZIPKIN_ENDPOINT = "OTEL_EXPORTER_ZIPKIN_ENDPOINT";
     /** The Zipkin endpoint, set only when Zipkin is the exporter: TracingAutoConfiguration's switch. */
     static final String ZIPKIN_PROPERTY = "ordergraph.tracing.zipkin.endpoint";
+    /** OpenTelemetry's default for {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT} (OTLP over HTTP). */
+    static final String OTLP_DEFAULT = "http://localhost:4318/v1/traces";
     /** OpenTelemetry's default for {@code OTEL_EXPORTER_ZIPKIN_ENDPOINT}. */
     static final String ZIPKIN_DEFAULT = "http://localhost:9411/api/v2/spans";
 
@@ -35,6 +37,9 @@ public class TracingEnvironment implements EnvironmentPostProcessor {
         boolean on = zipkin || exporters.contains("otlp");
         Map<String, Object> defaults = on
                 ? Map.of("management.tracing.sampling.probability", "1.0",
+                         // OpenTelemetry's default endpoint, which Spring Boot does not assume (it exports
+                         // nothing without one); OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT replaces it.
+                         "management.opentelemetry.tracing.export.otlp.endpoint", OTLP_DEFAULT,
                          "jdbc.datasource-proxy.enabled", "true",
                          "jdbc.includes", "QUERY")
                 : Map.of("management.opentelemetry.tracing.sampler", "ALWAYS_OFF",

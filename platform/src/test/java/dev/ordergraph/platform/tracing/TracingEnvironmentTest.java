@@ -44,6 +44,7 @@ class TracingEnvironmentTest {
     void otlpLeavesTheExportToSpringBootAndTheApplicationsSettingsWin() {
         StandardEnvironment otlp = environment(Map.of("OTEL_TRACES_EXPORTER", "otlp", "management.tracing.sampling.probability", "0.25"));
         assertThat(otlp.getProperty(TracingEnvironment.ZIPKIN_PROPERTY)).isNull();
+        assertThat(otlp.getProperty("management.opentelemetry.tracing.export.otlp.endpoint")).isEqualTo("http://localhost:4318/v1/traces");
         assertThat(otlp.getProperty("management.tracing.sampling.probability")).isEqualTo("0.25");
         assertThat(TracingEnvironment.on("otlp")).isTrue();
         assertThat(TracingEnvironment.on("none")).isFalse();
