@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -36,7 +37,7 @@ public final class Zipkin implements AutoCloseable {
      * so that a test finds them soon.
      */
     public Map<String, String> exportHere() {
-        Map<String, String> env = new java.util.HashMap<>(exportTo(port));
+        Map<String, String> env = new HashMap<>(exportTo(port));
         env.put("OTEL_BSP_SCHEDULE_DELAY", "100");
         return env;
     }

@@ -57,8 +57,8 @@ class TracingTest {
     static void start() throws Exception {
         zipkin = Zipkin.start(ZIPKIN_PORT);
         Stack.dropReplicationSlot(DB);
-        admin("drop database if exists " + DB + " with (force)");
-        admin("create database " + DB);
+        Stack.admin("drop database if exists " + DB + " with (force)");
+        Stack.admin("create database " + DB);
         String usersUrl = "http://127.0.0.1:" + USERS_PORT + "/graphql";
         users = stack.startUsersService(USERS_PORT, zipkin.exportHere());
         Map<String, String> ordersEnv = new HashMap<>(zipkin.exportHere());
@@ -79,7 +79,7 @@ class TracingTest {
         }
         try {
             Stack.dropReplicationSlot(DB);
-            admin("drop database if exists " + DB + " with (force)");
+            Stack.admin("drop database if exists " + DB + " with (force)");
         } finally {
             if (zipkin != null) {
                 zipkin.close();
@@ -213,7 +213,4 @@ class TracingTest {
         return hex.substring(0, digits);
     }
 
-    private static void admin(String sql) {
-        Stack.admin(sql);
-    }
 }
