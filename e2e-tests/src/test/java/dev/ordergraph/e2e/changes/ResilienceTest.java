@@ -159,9 +159,11 @@ class ResilienceTest extends ChangeTest {
             System.out.println("[resilience] WALSENDER_GAP_MS " + gapMillis);
 
             assertThat(change.path("order").path("id").asString()).isEqualTo(TestData.globalId("Order", id));
-            // Debezium alone would wait 10 s before reconnecting (ORDERGRAPH_CDC_RECONNECTDELAY, 200 ms here);
-            // the figure itself is make bench's (FaultBenchmark), this only catches a return to the old wait.
-            assertThat(gapMillis).as("changes flow again well before Debezium's own 10 s").isLessThan(5_000);
+            // Debezium alone sleeps 10 s before reconnecting (ORDERGRAPH_CDC_RECONNECTDELAY, 200 ms here). That
+            // sleep is a floor whatever the load, so a gap under it proves it gone; the reconnect itself is CPU
+            // work, about 0.5 s on a quiet machine (make bench's FaultBenchmark holds the figure) and 5.4 s seen
+            // while another test class started a stack of its own beside this one.
+            assertThat(gapMillis).as("changes flow again before Debezium's own 10 s wait").isLessThan(10_000);
             client.assertNothingFor(Duration.ofSeconds(1)); // no repeat after the engine's restart
         }
         stack.orders.awaitHealthy(Duration.ofSeconds(60));
