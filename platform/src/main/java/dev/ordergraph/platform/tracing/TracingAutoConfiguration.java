@@ -1,7 +1,10 @@
 package dev.ordergraph.platform.tracing;
 
+import io.micrometer.observation.ObservationPredicate;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
 import io.opentelemetry.exporter.zipkin.ZipkinSpanExporter;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -11,7 +14,8 @@ import org.springframework.context.annotation.Bean;
  * Tracing as {@link TracingEnvironment} switches it: Spring Boot makes the spans (Micrometer observations
  * bridged to OpenTelemetry: HTTP, GraphQL, JDBC) and exports them over OTLP; this adds Zipkin's own format,
  * which Zipkin's server reads without a collector in between ({@code make run TRACING=1}), and the trace
- * context of what WebSocket carries: subscription events ({@link EventTrace}) and operations ({@link SubscribeTrace}).
+ * context of what WebSocket carries: subscription events ({@link EventTrace}) and operations ({@link SubscribeTrace}),
+ * and keeps SQL statements to the traces of requests ({@link SqlInsideTraces}).
  */
 @AutoConfiguration
 public class TracingAutoConfiguration {
@@ -21,6 +25,14 @@ public class TracingAutoConfiguration {
     @SuppressWarnings("deprecation") // OpenTelemetry keeps its Zipkin exporter deprecated in favour of OTLP
     ZipkinSpanExporter zipkinSpanExporter(@Value("${" + TracingEnvironment.ZIPKIN_PROPERTY + "}") String endpoint) {
         return ZipkinSpanExporter.builder().setEndpoint(endpoint).build();
+    }
+
+    @Bean
+    ObservationPredicate sqlInsideTraces(ObjectProvider<Tracer> tracer) {
+        return new SqlInsideTraces(() -> {
+            Tracer current = tracer.getIfAvailable();
+            return current != null && current.currentSpan() != null;
+        });
     }
 
     @Bean
