@@ -29,13 +29,18 @@ import static dev.ordergraph.e2e.bench.PacedUpdates.ms;
 class ChangeBenchmark {
 
     static final int RATE = 50;
-    /** Updates at {@link #RATE} before the measured ones: the first events of a fresh process pay for compilation (JIT) on every hop. */
-    static final int WARM_UP_UPDATES = 250;
+    /**
+     * Updates at {@link #RATE} before the measured ones: the first events of a fresh process pay for
+     * compilation (JIT) on every hop. 250 unless {@code bench.warmUpUpdates} says otherwise: after them
+     * orders-service's C2 compiler still takes a seventh of a core for a minute, more with tracing on (more
+     * code to compile), so comparing two set-ups' steady state wants a longer one (docs/benchmarks.md).
+     */
+    static final int WARM_UP_UPDATES = Integer.getInteger("bench.warmUpUpdates", 250);
     static final int FIRST_SECONDS = 10;
     private final Stack stack = Stack.get();
 
     /**
-     * 250 updates to warm up, then {@code bench.updates} (500) measured, one continuous schedule at 50/s.
+     * 250 updates to warm up ({@code bench.warmUpUpdates}), then {@code bench.updates} (500) measured, one continuous schedule at 50/s.
      * Steady figures are those after the warm-up; the first 10 s are the writes due in the first ten
      * seconds of the schedule (the warm-up included), which should stay within 2x of the steady p99.
      */
