@@ -32,8 +32,8 @@ class ChangeBenchmark {
     /**
      * Updates at {@link #RATE} before the measured ones: the first events of a fresh process pay for
      * compilation (JIT) on every hop. 250 unless {@code bench.warmUpUpdates} says otherwise: after them
-     * orders-service's C2 compiler still takes a seventh of a core for a minute, more with tracing on (more
-     * code to compile), so comparing two set-ups' steady state wants a longer one (docs/benchmarks.md).
+     * orders-service's C2 compiler still takes an eighth of a core (5 s of CPU in 45 s, measured), so
+     * comparing two set-ups' steady state wants a longer one (docs/benchmarks.md).
      */
     static final int WARM_UP_UPDATES = Integer.getInteger("bench.warmUpUpdates", 250);
     static final int FIRST_SECONDS = 10;

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * A real Zipkin server (scripts/zipkin.sh, its jar from Maven Central) that traced processes export to,
  * and what it holds, read through its API.
@@ -78,6 +80,21 @@ public final class Zipkin implements AutoCloseable {
         if (response.status() == 200) {
             response.json().forEach(span -> spans.add(Span.of(span)));
         }
+        return spans;
+    }
+
+    /** Every span named {@code name} that {@code service} has exported (Zipkin's search, the last day). */
+    public List<Span> spans(String service, String name) {
+        GraphQlClient.Response response = new GraphQlClient(URI.create("http://127.0.0.1:" + port
+                + "/api/v2/traces?limit=10000&serviceName=" + service + "&spanName=" + name), null).get();
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        List<Span> spans = new ArrayList<>();
+        response.json().forEach(trace -> trace.forEach(json -> {
+            Span span = Span.of(json);
+            if (span.service().equals(service) && span.name().equals(name)) {
+                spans.add(span);
+            }
+        }));
         return spans;
     }
 

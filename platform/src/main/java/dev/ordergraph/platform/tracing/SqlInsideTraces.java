@@ -9,7 +9,7 @@ import java.util.function.BooleanSupplier;
  * SQL statements are spans only inside a trace: a request's statements stay children of its spans, while
  * what a service does on its own outside any request is not traced. orders-service's change feed writes
  * its replay window at every change; each of those statements was a trace of one span, a sixth of all the
- * spans a change benchmark exported and most of orders-service's JDBC tracing work (docs/benchmarks.md).
+ * spans a change benchmark exported (docs/benchmarks.md).
  */
 final class SqlInsideTraces implements ObservationPredicate {
 
